@@ -1,0 +1,96 @@
+// The detection engine: start here.
+//
+//   absl::StatusOr<std::shared_ptr<const Engine>> engine = Engine::Load(models_dir);
+//   // share *engine between threads; it is immutable after Load().
+//
+// Load() reads the detector pack (models/detectors.textproto), its lexicons and
+// gazetteers, and compiles one Hyperscan database for every pattern, cue phrase and
+// gazetteer entry. A bad model file fails Load() with its path, line and what is wrong.
+//
+// Detection itself runs inside a CallSession (pipeline/call_session.h), which feeds
+// Engine::Detect() one stream's open window at a time.
+#ifndef CALLREDACT_DETECTORS_ENGINE_H_
+#define CALLREDACT_DETECTORS_ENGINE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "callredact/v1/models.pb.h"
+#include "callredact/v1/redactor.pb.h"
+#include "detectors/tokenizer.h"
+
+namespace callredact {
+
+namespace v1 = ::callredact::v1;
+
+// A detected entity over a stream window's tokens.
+struct Detection {
+  v1::EntityType type = v1::ENTITY_TYPE_UNSPECIFIED;
+  double confidence = 0;
+  std::string detector;     // Pattern or detector id.
+  size_t first_token = 0;   // Index into the window's tokens, inclusive.
+  size_t last_token = 0;    // Inclusive.
+  // The value normalised for pseudonyms and read-back matching ("8001015009087",
+  // "thandi.nkosi@gmail.com"); held in memory only, never logged or sent.
+  std::string normalized;
+};
+
+// Per-call memory shared by the streams of one call: the agent's last question and
+// values already found (so a read-back is typed like the original).
+struct DialogueState {
+  // Bit mask of ContextKind (1 << kind) set by the agent's most recent question.
+  uint32_t expectation = 0;
+  // Normalised values found earlier in the call and their type (bounded).
+  std::vector<std::pair<std::string, v1::EntityType>> known_values;
+  void Remember(const std::string& value, v1::EntityType type);
+  v1::EntityType Lookup(const std::string& value) const;
+};
+
+// What Detect() found in a window.
+struct DetectResult {
+  std::vector<Detection> detections;
+  // Tokens from this index on could still become part of an entity when the
+  // stream continues (an open number, a half-spoken e-mail); == tokens.size() when
+  // nothing is open. Hold-back keeps every chunk that has a token at or after it.
+  size_t open_from = 0;
+  // Context kinds set by cues in the window, per token (bit mask), for the session to
+  // update the dialogue expectation from the agent's words.
+  uint32_t cue_contexts_from_agent = 0;
+};
+
+class EngineImpl;
+
+class Engine {
+ public:
+  // Loads and compiles the models in `models_dir` (the folder holding
+  // detectors.textproto). Errors name the file and line.
+  static absl::StatusOr<std::shared_ptr<const Engine>> Load(const std::string& models_dir);
+  // The models folder compiled into the binary (the source tree's models/).
+  static std::string DefaultModelsDir();
+
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Detects entities in `tokens` (one stream's window: left context, then the open
+  // part). Tokens before `first_new` were seen by an earlier call and serve as left
+  // context only: detections ending before it are not returned. `final_window` says the
+  // stream has ended, so nothing is open. Thread-safe: uses a per-thread scratch.
+  absl::StatusOr<DetectResult> Detect(const std::vector<Token>& tokens, size_t first_new,
+                                      const DialogueState& dialogue,
+                                      bool final_window) const;
+
+  const v1::DetectorPack& pack() const;
+  const Lexicon& lexicon() const;
+
+ private:
+  explicit Engine(std::unique_ptr<EngineImpl> impl);
+  std::unique_ptr<EngineImpl> impl_;
+};
+
+}  // namespace callredact
+
+#endif  // CALLREDACT_DETECTORS_ENGINE_H_
