@@ -1,6 +1,5 @@
 #include "tools/corpus_io.h"
 
-#include <cmath>
 #include <fstream>
 #include <limits>
 #include <map>
@@ -569,7 +568,9 @@ EventRecord EventToRecord(const v1::DetectionEvent& e) {
   r.call_id = e.call_id();
   r.type = v1::EntityType_Name(e.type());
   r.confidence = e.confidence();
-  for (const v1::Span& span : e.spans()) r.spans.push_back({span.seq(), span.start(), span.end()});
+  for (const v1::Span& span : e.spans()) {
+    r.spans.push_back({span.seq(), span.start(), span.end()});
+  }
   for (const v1::AudioRange& range : e.audio()) {
     r.audio.push_back({v1::Speaker_Name(range.speaker()), range.start_ms(), range.end_ms()});
   }

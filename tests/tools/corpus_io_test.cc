@@ -128,7 +128,8 @@ struct BadCorpusCase {
 
 TEST(ReadCorpusTest, RejectsBadInputNamingLineAndField) {
   const std::vector<BadCorpusCase> cases = {
-      {"bad escape inside text", R"({"call_id": "c1", "chunks": [{"text": "SECRET8001015009087 \q"}]})",
+      {"bad escape inside text",
+       R"({"call_id": "c1", "chunks": [{"text": "SECRET8001015009087 \q"}]})",
        nullptr, "invalid JSON at byte"},
       {"truncated line", R"({"call_id": "c1", "chunks": [{"text": "SECRET8001015009087)", nullptr,
        "invalid JSON at byte"},
