@@ -12,6 +12,7 @@
 #include "detectors/hyperscan_db.h"
 #include "detectors/lexicon.h"
 #include "detectors/model_loader.h"
+#include "detectors/name_address_detector.h"
 #include "detectors/normalizer.h"
 #include "detectors/validators.h"
 #include "re2/re2.h"
@@ -76,6 +77,7 @@ class EngineImpl {
   std::vector<CompiledPattern> patterns;
   std::vector<CompiledCue> cues;  // Indexed by id - kCueIdBase.
   std::unique_ptr<HyperscanDatabase> db;
+  std::unique_ptr<NameAddressDetector> names;
   NormalizerOptions normalizer_options;
 
   absl::Status Load(const std::string& dir);
@@ -104,6 +106,7 @@ struct Candidate {
   size_t first_token, last_token;
   double confidence;
   std::string normalized;
+  std::string detector;  // Overrides the pattern id when set.
 };
 
 std::string NormalizedValue(std::string_view text, v1::EntityType type) {
@@ -197,6 +200,9 @@ absl::Status EngineImpl::Load(const std::string& dir) {
         absl::StrCat(pack_path, ": cannot compile patterns: ", db_or.status().message()));
   }
   db = std::move(*db_or);
+  auto names_or = NameAddressDetector::Load(pack, pack_path);
+  if (!names_or.ok()) return names_or.status();
+  names = std::move(*names_or);
   for (size_t i = 0; i < patterns.size(); ++i) patterns[i].max_width = db->max_width(i);
   return absl::OkStatus();
 }
@@ -262,7 +268,9 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
     if (!best) return nullptr;
     uint32_t words = 0;
     for (size_t k = best->end; k < b; ++k) {
-      if (view.text[k] == '\n') return nullptr;
+      // A question is addressed to the other speaker: its cues set the dialogue
+      // expectation, not the context of what the asker says next.
+      if (view.text[k] == '\n' || view.text[k] == '?') return nullptr;
       if (view.text[k] == ' ') ++words;
     }
     return words <= window ? best : nullptr;
@@ -295,12 +303,18 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
     }
     if (!found || match.empty()) continue;
     size_t b = static_cast<size_t>(match.data() - view.text.data());
-    Candidate c{&p, b, to, 0, 0, 0, ""};
+    Candidate c{&p, b, to, 0, 0, 0, "", ""};
     if (!token_range(b, to, &c.first_token, &c.last_token)) continue;
     // Amounts and durations: a unit word right after the number.
     if (lexicon.IsUnit(next_word(to))) continue;
     c.normalized = NormalizedValue(std::string_view(view.text).substr(b, to - b), p.proto.entity());
-    const bool valid = !p.validator || p.validator(c.normalized);
+    // Dates and passports are checked on their view text, numbers on their digits.
+    const v1::EntityType et = p.proto.entity();
+    const bool textual = et == v1::DATE_OF_BIRTH || et == v1::CARD_EXPIRY ||
+                         et == v1::PASSPORT_NUMBER || et == v1::EMAIL_ADDRESS;
+    const bool valid =
+        !p.validator ||
+        p.validator(textual ? std::string_view(view.text).substr(b, to - b) : c.normalized);
     const Cue* cue = nearest_cue(b);
     const bool local = cue && cue->context == p.proto.context();
     const bool not_pii = cue && cue->context == v1::CTX_NOT_PII;
@@ -323,10 +337,34 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
     candidates.push_back(std::move(c));
   }
 
+  // Names and addresses compete with the number candidates for their tokens.
+  std::vector<Detection> word_detections;
+  st = names->Detect(tokens, view, final_window, &word_detections, &result.open_from);
+  if (!st.ok()) return st;
+  static const CompiledPattern kNamePattern = [] {
+    CompiledPattern p;
+    p.proto.set_id("person_name");
+    p.proto.set_entity(v1::PERSON_NAME);
+    return p;
+  }();
+  static const CompiledPattern kAddressPattern = [] {
+    CompiledPattern p;
+    p.proto.set_id("street_address");
+    p.proto.set_entity(v1::STREET_ADDRESS);
+    return p;
+  }();
+  for (Detection& d : word_detections) {
+    Candidate c{d.type == v1::PERSON_NAME ? &kNamePattern : &kAddressPattern, 0, 0,
+                d.first_token, d.last_token, d.confidence, std::move(d.normalized),
+                d.detector};
+    candidates.push_back(std::move(c));
+  }
+
   // Overlaps: the most confident wins, then the longest, then pack order.
   std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
     if (a.confidence != b.confidence) return a.confidence > b.confidence;
-    if (a.end - a.begin != b.end - b.begin) return a.end - a.begin > b.end - b.begin;
+    const size_t la = a.last_token - a.first_token, lb = b.last_token - b.first_token;
+    if (la != lb) return la > lb;
     return a.pattern < b.pattern;
   });
   std::vector<const Candidate*> chosen;
@@ -340,12 +378,19 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
     }
     if (!clash) chosen.push_back(&c);
   }
+  // A detection that reaches into the open tail ("13 january" + an open "1960") is
+  // open as a whole: hold it from its first token so it is reported once, complete.
+  for (const Candidate* c : chosen) {
+    if (c->last_token >= result.open_from) {
+      result.open_from = std::min(result.open_from, c->first_token);
+    }
+  }
   for (const Candidate* c : chosen) {
     if (c->last_token < first_new) continue;
     Detection d;
     d.type = c->pattern->proto.entity();
     d.confidence = c->confidence;
-    d.detector = c->pattern->proto.id();
+    d.detector = c->detector.empty() ? c->pattern->proto.id() : c->detector;
     d.first_token = c->first_token;
     d.last_token = c->last_token;
     d.normalized = c->normalized;

@@ -129,7 +129,7 @@ class Builder {
 
   void Separator(size_t i) {
     if (view_.text.empty()) return;
-    if (t_[i].brk >= Break::kLine) {
+    if (t_[i].brk >= Break::kTurn) {
       Emit("\n", -1);
     } else {
       Emit(" ", -1);
@@ -143,7 +143,7 @@ class Builder {
 
   bool GapBefore(size_t i) const {
     if (i == 0) return false;
-    if (t_[i].brk >= Break::kLine) return true;
+    if (t_[i].brk >= Break::kTurn) return true;
     if (opt_.max_gap_ms <= 0) return false;
     const Token& a = t_[i - 1];
     const Token& b = t_[i];

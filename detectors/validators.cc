@@ -149,9 +149,17 @@ bool IntlPhoneValid(std::string_view v) {
 }
 
 bool ExpiryValid(std::string_view v) {
-  std::string d;
+  std::string d, word;
   for (char c : v) {
     if (c >= '0' && c <= '9') d.push_back(c);
+    if (std::isalpha(static_cast<unsigned char>(c))) word.push_back(c);
+  }
+  if (!word.empty() && word != "of") {
+    // "june 2026", "june of 26".
+    if (word.size() > 2 && word.substr(word.size() - 2) == "of") word.resize(word.size() - 2);
+    int month = MonthFromWord(word);
+    int year = d.size() == 2 ? 2000 + Num(d) : d.size() == 4 ? Num(d) : 0;
+    return month > 0 && year >= 2000 && year <= 2049;
   }
   if (d.size() != 4 && d.size() != 6) return false;
   int month = Num(std::string_view(d).substr(0, 2));

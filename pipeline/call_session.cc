@@ -54,11 +54,14 @@ class StreamState {
       : engine_(engine), policy_(policy), options_(options), dialogue_(dialogue) {}
 
   // A final chunk of a TRANSCRIPT stream.
-  absl::Status AddFinal(const v1::Chunk& chunk, CallSession::Clock::time_point now,
-                        std::vector<v1::RedactedChunk>* ready) {
+  // `new_turn`: the other speaker spoke since this stream's last chunk, so nothing open
+  // continues into this one. `cues` gets the context kinds of cues in the window.
+  absl::Status AddFinal(const v1::Chunk& chunk, bool new_turn, CallSession::Clock::time_point now,
+                        std::vector<v1::RedactedChunk>* ready, uint32_t* cues) {
     absl::Status st = Stage("tokenize");
     if (!st.ok()) return st;
-    std::vector<Token> fresh = Tokenize(chunk, tokens_.empty() ? Break::kHard : Break::kChunk);
+    std::vector<Token> fresh =
+        Tokenize(chunk, tokens_.empty() ? Break::kHard : new_turn ? Break::kTurn : Break::kChunk);
     const bool customer = chunk.speaker() == v1::CUSTOMER;
     for (Token& t : fresh) t.expectation = customer ? dialogue_.expectation : 0;
     Pending p;
@@ -71,13 +74,7 @@ class StreamState {
 
     auto result = RunDetect(/*final_window=*/false);
     if (!result.ok()) return result.status();
-    if (chunk.speaker() == v1::AGENT) {
-      if (result->cue_contexts_from_agent) {
-        dialogue_.expectation = result->cue_contexts_from_agent;
-      } else if (SplitWords(chunk.text()).size() > kShortUtteranceWords) {
-        dialogue_.expectation = 0;
-      }
-    }
+    *cues = result->cue_contexts_from_agent;
     st = Commit(*result, base_ + result->open_from);
     if (!st.ok()) return st;
     return Release(ready);
@@ -456,7 +453,7 @@ absl::Status CallSession::Add(const v1::Chunk& chunk, std::vector<v1::RedactedCh
   } else if (!chunk.is_final()) {
     st = stream.AddInterim(chunk, ready);
   } else {
-    st = stream.AddFinal(chunk, now, ready);
+    st = AddFinalTranscript(chunk, stream, now, ready);
   }
   if (!st.ok()) {
     failed_ = true;
@@ -465,6 +462,46 @@ absl::Status CallSession::Add(const v1::Chunk& chunk, std::vector<v1::RedactedCh
     }
   }
   return st;
+}
+
+// Turns: once one speaker has said more than a few words since the other's last chunk,
+// whatever the other was saying is over (a number does not go on across an answer), and
+// the agent's next words start a new question. Word counts are cumulative, so however
+// the chunks are cut the same turns result (DESIGN.md, invariant 2).
+absl::Status CallSession::AddFinalTranscript(const v1::Chunk& chunk, StreamState& stream,
+                                             Clock::time_point now,
+                                             std::vector<v1::RedactedChunk>* ready) {
+  const int me = chunk.speaker() == v1::AGENT ? 0 : 1;
+  const int other = 1 - me;
+  const size_t words = SplitWords(chunk.text()).size();
+  const bool new_turn = words_since_other_[me] > kShortUtteranceWords;
+  words_since_other_[me] = 0;
+  const bool was_short = words_since_other_[other] <= kShortUtteranceWords;
+  words_since_other_[other] += words;
+  if (was_short && words_since_other_[other] > kShortUtteranceWords && streams_[other]) {
+    absl::Status st = streams_[other]->Finish(ready);
+    if (!st.ok()) return st;
+  }
+  if (me == 0) {
+    if (new_turn) {
+      agent_turn_words_ = 0;
+      agent_turn_has_cue_ = false;
+    }
+    agent_turn_words_ += words;
+  }
+  uint32_t cues = 0;
+  absl::Status st = stream.AddFinal(chunk, new_turn, now, ready, &cues);
+  if (!st.ok()) return st;
+  if (me == 0) {
+    // The agent's question sets what the customer's answer is likely to be.
+    if (cues) {
+      dialogue_.expectation = agent_turn_has_cue_ ? (dialogue_.expectation | cues) : cues;
+      agent_turn_has_cue_ = true;
+    } else if (!agent_turn_has_cue_ && agent_turn_words_ > kShortUtteranceWords) {
+      dialogue_.expectation = 0;
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status CallSession::ExpireHolds(Clock::time_point now,
