@@ -318,19 +318,21 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
     const Cue* cue = nearest_cue(b);
     const bool local = cue && cue->context == p.proto.context();
     const bool not_pii = cue && cue->context == v1::CTX_NOT_PII;
-    const bool expected = !cue && (tokens[c.first_token].expectation & Bit(p.proto.context()));
+    const bool expected = (tokens[c.first_token].expectation & Bit(p.proto.context())) != 0;
     double conf = 0;
-    if (valid) {
+    if (not_pii) {
+      // "branch code 470010": only a number that proves itself (a checksum) counts.
+      conf = valid ? p.proto.confidence() : 0;
+    } else if (valid) {
       conf = local      ? p.proto.context_confidence()
              : expected ? (p.proto.expectation_confidence() ? p.proto.expectation_confidence()
                                                             : p.proto.context_confidence())
                         : p.proto.confidence();
       // Another kind of cue right before: trust the shape a little less.
-      if (cue && !local && !not_pii) conf *= 0.9;
+      if (cue && !local && !expected) conf *= 0.9;
     } else if (local || expected) {
       conf = p.proto.near_miss_confidence();
     }
-    if (not_pii && !valid) conf = 0;
     if (dialogue.Lookup(c.normalized) == p.proto.entity()) conf = std::max(conf, 0.95);
     if (conf <= 0) continue;
     c.confidence = conf;

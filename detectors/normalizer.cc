@@ -78,7 +78,12 @@ const std::unordered_set<std::string>& EmailStopWords() {
       "is", "it's", "its", "it", "email", "e-mail", "mail", "address", "my", "me", "the",
       "that's", "thats", "was", "to", "on", "you", "us", "him", "her", "them", "here",
       "there", "and", "or", "a", "an", "of", "for", "at", "in", "send", "use", "uses",
-      "sorry", "yes", "ja", "okay", "ok", "so", "um", "uh", "epos", "e-pos", "adres"};
+      "sorry", "yes", "ja", "okay", "ok", "so", "um", "uh", "epos", "e-pos", "adres",
+      "confirm", "let", "please", "sure", "is:", "it’s", "that", "this", "with", "from",
+      "we", "i", "i'm", "can", "will", "be", "should", "must", "go", "goes", "use",
+      "reach", "contact", "details", "again", "repeat", "read", "back", "correct",
+      "right", "no", "not", "but", "then", "just", "also", "via", "new", "old", "work",
+      "personal", "private", "number", "name", "spell", "spelled", "spelt"};
   return *kStop;
 }
 
@@ -170,7 +175,12 @@ class Builder {
   // Returns how many tokens the filler at `i` spans (0 when it is not one).
   size_t FillerLength(size_t i) const {
     const std::string& w = N(i);
-    if (t_[i].punct) return (w == "," || w == "." || w == ";" || w == "-" || w == "...") ? 1 : 0;
+    if (t_[i].punct) {
+      return (w == "," || w == "." || w == ";" || w == "-" || w == "/" || w == "(" ||
+              w == ")")
+                 ? 1
+                 : 0;
+    }
     if (DigitWordAt(i)) return 0;
     if (lex_.IsFiller(w) || lex_.IsRepair(w)) {
       // Two-word repairs ("i mean").
@@ -190,6 +200,16 @@ class Builder {
       digits->append(d);
       owners->insert(owners->end(), d.size(), static_cast<int32_t>(tok));
     };
+    // Spoken "plus": an international prefix when a number follows.
+    if (at_start && (w == "plus" || w == "+") && i + 1 < t_.size() && !GapBefore(i + 1) &&
+        IsNumberWordAt(i + 1)) {
+      size_t next = Element(i + 1, false, digits, owners, plus);
+      if (next > i + 1) {
+        *plus = true;
+        owners->front() = static_cast<int32_t>(i);
+        return next;
+      }
+    }
     if (at_start && w.size() > 1 && w[0] == '+' && IsDigits(std::string_view(w).substr(1))) {
       *plus = true;
       put(std::string_view(w).substr(1), i);
@@ -271,13 +291,14 @@ class Builder {
         continue;
       }
       // Up to three fillers or pause marks, when the number goes on after them.
+      // Pause punctuation is free; at most three filler or repair words.
       size_t skip = j;
       int fillers = 0;
-      while (skip < t_.size() && fillers < 3 && !GapBefore(skip) && !(skip > j && false)) {
+      while (skip < t_.size() && !GapBefore(skip)) {
         size_t len = FillerLength(skip);
         if (len == 0) break;
+        if (!t_[skip].punct && ++fillers > 3) break;
         skip += len;
-        ++fillers;
       }
       if (skip == j) break;
       if (skip >= t_.size()) {
@@ -325,18 +346,28 @@ class Builder {
     return j;
   }
 
-  // "a for apple" -> "a".
+  // "a for apple" -> "a"; "e for echo, n for november" -> "en".
   size_t TrySpelledLetter(size_t i) {
-    const std::string& w = N(i);
-    if (w.size() != 1 || !std::isalpha(static_cast<unsigned char>(w[0]))) return i;
-    if (i + 2 < t_.size() && N(i + 1) == "for" && !N(i + 2).empty() && N(i + 2)[0] == w[0] &&
-        N(i + 2).size() > 1) {
-      view_.text.push_back(w[0]);
-      view_.token_at.push_back(static_cast<int32_t>(i));
-      // The spelling words map to the letter's tokens so a match covers them.
-      return i + 3;
+    auto spelled = [&](size_t k) {
+      const std::string& w = N(k);
+      return w.size() == 1 && std::isalpha(static_cast<unsigned char>(w[0])) &&
+             k + 2 < t_.size() && N(k + 1) == "for" && N(k + 2).size() > 1 &&
+             N(k + 2)[0] == w[0];
+    };
+    if (!spelled(i)) return i;
+    size_t k = i;
+    for (;;) {
+      view_.text.push_back(N(k)[0]);
+      view_.token_at.push_back(static_cast<int32_t>(k));
+      k += 3;
+      // The spelling words map to no view byte; a match over the letters covers them.
+      if (k < t_.size() && spelled(k)) continue;
+      if (k + 1 < t_.size() && (N(k) == "," || N(k) == "and") && spelled(k + 1)) {
+        ++k;
+        continue;
+      }
+      return k;
     }
-    return i;
   }
 
   bool IsConnector(size_t i) const {
@@ -358,50 +389,73 @@ class Builder {
   }
 
   // The local part of an e-mail ending at token `end` (inclusive); returns its first
-  // token, or npos when the words before do not form one.
+  // token, or npos when the words before do not form one. Going left from "at": digits
+  // and number words ("fifty seven", "84"), then names spelled as words, single letters
+  // ("s d l a m i n i", "n molefe") and connectors ("dot", "underscore"), with at most
+  // two whole words, up to a word that cannot be part of an address ("is", "email").
   size_t LocalPartStart(size_t end) const {
-    if (!IsLabel(end) && N(end).find('.') == std::string::npos) return std::string::npos;
-    if (EmailStopWords().count(N(end))) return std::string::npos;
+    auto usable = [&](size_t i) {
+      return !t_[i].punct && !EmailStopWords().count(N(i)) &&
+             (IsLabel(i) || IsConnector(i) || N(i).find('.') != std::string::npos);
+    };
+    if (!usable(end) || IsConnector(end)) return std::string::npos;
     size_t p = end;
-    for (;;) {
-      // Digits spoken after a name: "lerato fifteen".
-      if (p > 0 && lex_.IsNumberWord(N(p)) && !GapBefore(p) && IsLabel(p - 1) &&
-          !EmailStopWords().count(N(p - 1))) {
-        --p;
-        continue;
+    int words = 0;
+    bool seen_name = false;
+    for (size_t i = end + 1; i-- > 0;) {
+      if (!usable(i)) break;
+      if (i < end && GapBefore(i + 1)) break;
+      const std::string& w = N(i);
+      const bool number = lex_.IsNumberWord(w) || IsDigits(w);
+      if (number && seen_name) {
+        // Digits inside the local part only next to a connector ("tasneem dot 8").
+        if (!(i + 1 <= end && IsConnector(i + 1))) break;
       }
-      if (p >= 2 && IsConnector(p - 1) && !GapBefore(p) && !GapBefore(p - 1) &&
-          (IsLabel(p - 2) || lex_.IsNumberWord(N(p - 2))) &&
-          !EmailStopWords().count(N(p - 2))) {
-        p -= 2;
-        continue;
+      if (!number && !IsConnector(i)) {
+        seen_name = true;
+        if (w.size() > 1 && ++words > 2) break;
       }
-      break;
+      p = i;
     }
+    while (p <= end && IsConnector(p)) ++p;
+    if (p > end || !seen_name) return std::string::npos;
     return p;
+  }
+
+  // The domain after "at" at token `k`: labels ("voda mail", "telkom s a", "m web") and
+  // "dot" label pairs ending in a known TLD, or a dotted token ("gmail.com"). Returns
+  // one past its last token, or npos.
+  size_t DomainEnd(size_t k) const {
+    size_t j = k + 1;
+    if (j >= t_.size() || GapBefore(j)) return std::string::npos;
+    if (IsDottedDomain(j)) {
+      size_t end = j + 1;
+      while (end + 1 < t_.size() && IsConnector(end) && *lex_.EmailSymbol(N(end)) == "." &&
+             IsLabel(end + 1) && Tlds().count(N(end + 1))) {
+        end += 2;
+      }
+      return end;
+    }
+    size_t q = j;
+    int labels = 0;
+    while (q < t_.size() && labels < 3 && IsLabel(q) && !GapBefore(q)) {
+      ++q;
+      ++labels;
+    }
+    if (labels == 0) return std::string::npos;
+    size_t end = std::string::npos;
+    while (q + 1 < t_.size() && !GapBefore(q) && IsConnector(q) &&
+           *lex_.EmailSymbol(N(q)) == "." && (IsLabel(q + 1) || IsDottedDomain(q + 1))) {
+      if (Tlds().count(N(q + 1)) || IsDottedDomain(q + 1)) end = q + 2;
+      q += 2;
+    }
+    return end;
   }
 
   void FindSpokenEmails() {
     for (size_t k = 1; k + 1 < t_.size(); ++k) {
-      if (!IsAt(k) || GapBefore(k) || GapBefore(k + 1)) continue;
-      // Domain: label (dot label)+ ending in a known TLD, or one dotted token.
-      size_t j = k + 1;
-      size_t end = std::string::npos;
-      if (IsDottedDomain(j)) {
-        end = j + 1;
-        // "gmail.co dot za"
-        while (end + 1 < t_.size() && IsConnector(end) && *lex_.EmailSymbol(N(end)) == "." &&
-               IsLabel(end + 1) && Tlds().count(N(end + 1))) {
-          end += 2;
-        }
-      } else if (IsLabel(j)) {
-        size_t q = j + 1;
-        while (q + 1 < t_.size() && !GapBefore(q) && IsConnector(q) &&
-               *lex_.EmailSymbol(N(q)) == "." && IsLabel(q + 1)) {
-          if (Tlds().count(N(q + 1))) end = q + 2;
-          q += 2;
-        }
-      }
+      if (!IsAt(k) || GapBefore(k)) continue;
+      size_t end = DomainEnd(k);
       if (end == std::string::npos) continue;
       size_t start = LocalPartStart(k - 1);
       if (start == std::string::npos) continue;

@@ -44,7 +44,7 @@ bool PassportValid(std::string_view v) {
   while (letters < s.size() && std::isalpha(static_cast<unsigned char>(s[letters]))) ++letters;
   if (letters < 1 || letters > 2) return false;
   std::string_view digits = std::string_view(s).substr(letters);
-  return AllDigits(digits) && digits.size() >= 7 && digits.size() <= 9;
+  return AllDigits(digits) && digits.size() >= 6 && digits.size() <= 9;
 }
 
 int MonthFromWord(std::string_view w) {

@@ -474,11 +474,15 @@ absl::Status CallSession::AddFinalTranscript(const v1::Chunk& chunk, StreamState
   const int me = chunk.speaker() == v1::AGENT ? 0 : 1;
   const int other = 1 - me;
   const size_t words = SplitWords(chunk.text()).size();
-  const bool new_turn = words_since_other_[me] > kShortUtteranceWords;
+  const bool question = chunk.text().find('?') != std::string::npos;
+  const bool new_turn = words_since_other_[me] > kShortUtteranceWords || asked_[me];
   words_since_other_[me] = 0;
-  const bool was_short = words_since_other_[other] <= kShortUtteranceWords;
+  asked_[me] = false;
+  const bool was_short = words_since_other_[other] <= kShortUtteranceWords && !asked_[other];
   words_since_other_[other] += words;
-  if (was_short && words_since_other_[other] > kShortUtteranceWords && streams_[other]) {
+  asked_[other] |= question;
+  if (was_short && (words_since_other_[other] > kShortUtteranceWords || question) &&
+      streams_[other]) {
     absl::Status st = streams_[other]->Finish(ready);
     if (!st.ok()) return st;
   }

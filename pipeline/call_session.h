@@ -94,6 +94,8 @@ class CallSession {
   // Words each speaker's counterpart said since that speaker's last final chunk
   // ([0] AGENT, [1] CUSTOMER).
   size_t words_since_other_[2] = {0, 0};
+  // Whether the counterpart asked a question since that speaker's last final chunk.
+  bool asked_[2] = {false, false};
   size_t agent_turn_words_ = 0;     // Words of the agent's current turn.
   bool agent_turn_has_cue_ = false;  // Whether the current agent turn set the expectation.
 };
