@@ -113,7 +113,8 @@ absl::Status WriteFileAtomically(const std::string& path, std::string_view data)
   if (ec) return absl::InternalError(absl::StrCat(path, ": cannot create its directory"));
   std::string tmp = absl::StrCat(path, ".tmp-", getpid(), "-", g_tmp_counter++);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return absl::InternalError(absl::StrCat(tmp, ": cannot create: ", std::strerror(errno)));
+  if (fd < 0)
+    return absl::InternalError(absl::StrCat(tmp, ": cannot create: ", std::strerror(errno)));
   size_t done = 0;
   while (done < data.size()) {
     ssize_t n = ::write(fd, data.data() + done, data.size() - done);
@@ -191,9 +192,13 @@ absl::StatusOr<ArchiveReport> RunArchive(const ArchiveOptions& options, const Re
   // The files of this shard, in a stable order.
   std::vector<std::string> files;
   fs::recursive_directory_iterator it(in_root, fs::directory_options::skip_permission_denied, ec);
-  if (ec) return absl::InvalidArgumentError(absl::StrCat(options.input_dir, ": cannot list: ", ec.message()));
+  if (ec)
+    return absl::InvalidArgumentError(
+        absl::StrCat(options.input_dir, ": cannot list: ", ec.message()));
   for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (ec) return absl::InternalError(absl::StrCat(options.input_dir, ": listing failed: ", ec.message()));
+    if (ec)
+      return absl::InternalError(
+          absl::StrCat(options.input_dir, ": listing failed: ", ec.message()));
     const std::string name = it->path().filename().string();
     if (!name.empty() && name[0] == '.') {  // Hidden files and directories.
       if (it->is_directory(ec)) it.disable_recursion_pending();
@@ -227,7 +232,8 @@ absl::StatusOr<ArchiveReport> RunArchive(const ArchiveOptions& options, const Re
       try {
         absl::StatusOr<std::string> content = ReadFile(in_root / rel);
         if (!content.ok()) {
-          st = absl::Status(content.status().code(), absl::StrCat(rel, ": ", content.status().message()));
+          st = absl::Status(content.status().code(),
+                            absl::StrCat(rel, ": ", content.status().message()));
         } else {
           absl::StatusOr<RedactedFile> out = RedactFileContent(rel, *content, options, redact);
           if (!out.ok()) {
@@ -256,7 +262,8 @@ absl::StatusOr<ArchiveReport> RunArchive(const ArchiveOptions& options, const Re
     }
   };
 
-  int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::thread::hardware_concurrency());
+  int jobs =
+      options.jobs > 0 ? options.jobs : static_cast<int>(std::thread::hardware_concurrency());
   jobs = std::max(1, std::min<int>(jobs, static_cast<int>(std::max<size_t>(1, todo.size()))));
   const bool progress = options.progress > 0 || (options.progress < 0 && isatty(STDERR_FILENO));
 
@@ -267,8 +274,7 @@ absl::StatusOr<ArchiveReport> RunArchive(const ArchiveOptions& options, const Re
   const auto t0 = std::chrono::steady_clock::now();
   auto draw = [&] {
     size_t done = finished.load();
-    double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
     double eta = rate > 0 ? static_cast<double>(todo.size() - done) / rate : -1;
     constexpr int kWidth = 30;
@@ -285,7 +291,8 @@ absl::StatusOr<ArchiveReport> RunArchive(const ArchiveOptions& options, const Re
   if (progress) {
     progress_thread = std::thread([&] {
       std::unique_lock<std::mutex> lock(progress_mu);
-      while (!progress_cv.wait_for(lock, std::chrono::milliseconds(250), [&] { return all_done; })) {
+      while (
+          !progress_cv.wait_for(lock, std::chrono::milliseconds(250), [&] { return all_done; })) {
         draw();
       }
     });

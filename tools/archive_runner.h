@@ -77,9 +77,9 @@ struct ArchiveOptions {
 };
 
 struct ArchiveReport {
-  size_t total = 0;       // Transcript files in this shard.
-  size_t skipped = 0;     // Already complete from an earlier run.
-  size_t processed = 0;   // Redacted and written by this run.
+  size_t total = 0;      // Transcript files in this shard.
+  size_t skipped = 0;    // Already complete from an earlier run.
+  size_t processed = 0;  // Redacted and written by this run.
   struct Failure {
     std::string path;     // Relative to input_dir.
     std::string message;  // Never contains transcript text.

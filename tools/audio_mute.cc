@@ -60,8 +60,8 @@ absl::StatusOr<std::map<v1::Speaker, int>> ParseSpeakerChannels(std::string_view
     size_t eq = item.find('=');
     if (eq == std::string_view::npos) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "--speaker-channel: expected SPEAKER=CHANNEL items (AGENT=0,CUSTOMER=1), got \"",
-          A(item), "\""));
+          "--speaker-channel: expected SPEAKER=CHANNEL items (AGENT=0,CUSTOMER=1), got \"", A(item),
+          "\""));
     }
     v1::Speaker speaker = SpeakerOf(item.substr(0, eq));
     int channel = -1;
@@ -70,8 +70,8 @@ absl::StatusOr<std::map<v1::Speaker, int>> ParseSpeakerChannels(std::string_view
     long v = std::strtol(num.c_str(), &end, 10);
     if (!num.empty() && *end == '\0' && v >= 0 && v < 64) channel = static_cast<int>(v);
     if (speaker == v1::SPEAKER_UNSPECIFIED || channel < 0) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--speaker-channel: bad item \"", A(item), "\" (AGENT or CUSTOMER = channel 0..63)"));
+      return absl::InvalidArgumentError(absl::StrCat("--speaker-channel: bad item \"", A(item),
+                                                     "\" (AGENT or CUSTOMER = channel 0..63)"));
     }
     out[speaker] = channel;
     i = comma + 1;
@@ -127,7 +127,8 @@ absl::StatusOr<std::vector<MuteRange>> ReadMuteRanges(const std::string& events_
           return bad(which + ": speaker must be AGENT or CUSTOMER");
         }
       }
-      if (r.start_ms < 0) return bad(absl::StrCat(which, ": starts before 0 (", r.start_ms, " ms)"));
+      if (r.start_ms < 0)
+        return bad(absl::StrCat(which, ": starts before 0 (", r.start_ms, " ms)"));
       if (r.end_ms < r.start_ms) return bad(which + ": ends before it starts");
       ranges.push_back(r);
     }
@@ -212,7 +213,9 @@ absl::Status MuteRanges(const MuteOptions& options, const std::vector<MuteRange>
     for (const SampleRange& r : todo) {
       int64_t b = std::max(r.begin, pos), e = std::min(r.end, pos + n);
       for (int64_t f = b; f < e; ++f) {
-        double v = options.bleep ? options.bleep_amplitude * std::sin(two_pi_f * static_cast<double>(f)) : 0.0;
+        double v = options.bleep
+                       ? options.bleep_amplitude * std::sin(two_pi_f * static_cast<double>(f))
+                       : 0.0;
         for (int c = 0; c < channels; ++c) {
           if (r.channel >= 0 && c != r.channel) continue;
           size_t idx = static_cast<size_t>((f - pos) * channels + c);

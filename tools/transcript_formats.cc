@@ -266,9 +266,9 @@ std::optional<std::vector<int>> AlignWords(v1::Chunk& chunk, const std::vector<T
 // Lines.
 
 struct Line {
-  size_t begin;     // Offset of the first byte.
-  size_t end;       // Offset of the line end (exclusive of "\r\n" / "\n").
-  size_t next;      // Offset of the next line.
+  size_t begin;  // Offset of the first byte.
+  size_t end;    // Offset of the line end (exclusive of "\r\n" / "\n").
+  size_t next;   // Offset of the next line.
   std::string_view text;
 };
 
@@ -369,7 +369,8 @@ class LayoutBuilder {
 
  private:
   void Literal(size_t offset) {
-    if (offset > cursor_) out_.layout.push_back({std::string(content_.substr(cursor_, offset - cursor_)), -1});
+    if (offset > cursor_)
+      out_.layout.push_back({std::string(content_.substr(cursor_, offset - cursor_)), -1});
     cursor_ = std::max(cursor_, offset);
   }
   std::string_view content_;
@@ -379,8 +380,8 @@ class LayoutBuilder {
 
 bool IsSafeCueId(std::string_view id) {
   return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
-    return absl::ascii_isdigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
-           c == '-' || c == '_' || c == '.' || c == ':';
+    return absl::ascii_isdigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == '-' ||
+           c == '_' || c == '.' || c == ':';
   });
 }
 
@@ -420,8 +421,7 @@ absl::Status ParseCues(std::string_view path, std::string_view content, bool vtt
     while (j < lines.size() && !IsBlank(lines[j].text)) ++j;
     const size_t block_line = LineOf(content, lines[i].begin);
     std::string_view first = lines[i].text;
-    if (vtt && (first == "NOTE" || StartsWith(first, "NOTE ") ||
-                StartsWith(first, "NOTE\t"))) {
+    if (vtt && (first == "NOTE" || StartsWith(first, "NOTE ") || StartsWith(first, "NOTE\t"))) {
       // Comments may hold anything; they are not speech and are not written back.
       size_t resume = j < lines.size() ? lines[j].next : content.size();
       layout.Skip(lines[i].begin, resume);
@@ -466,8 +466,8 @@ absl::Status ParseCues(std::string_view path, std::string_view content, bool vtt
       if (close != std::string_view::npos && (nl == std::string_view::npos || close < nl)) {
         std::string_view tag = payload.substr(0, close + 1);
         size_t sp = tag.find_first_of(" \t");
-        label = std::string(Strip(
-            sp == std::string_view::npos ? "" : tag.substr(sp, tag.size() - 1 - sp)));
+        label = std::string(
+            Strip(sp == std::string_view::npos ? "" : tag.substr(sp, tag.size() - 1 - sp)));
         prefix = std::string(tag);
         if (!IsRecognisedLabel(label)) {
           // A voice name may be a person's name: write back the role instead.
@@ -572,17 +572,20 @@ std::string StringField(const Json& obj, const char* key) {
 absl::Status ParseWhisper(std::string_view path, const Json& doc, const ParseOptions& options,
                           ParsedTranscript& out) {
   auto segs = doc.find("segments");
-  if (segs == doc.end() || !segs->is_array()) return BadField(path, "/segments", "expected an array");
+  if (segs == doc.end() || !segs->is_array())
+    return BadField(path, "/segments", "expected an array");
   SpeakerResolver speakers(options);
   for (size_t i = 0; i < segs->size(); ++i) {
     const Json& seg = (*segs)[i];
     std::string where = absl::StrCat("/segments/", i);
     if (!seg.is_object()) return BadField(path, where, "expected an object");
     auto text = seg.find("text");
-    if (text == seg.end() || !text->is_string()) return BadField(path, where + "/text", "expected a string");
+    if (text == seg.end() || !text->is_string())
+      return BadField(path, where + "/text", "expected a string");
     const int64_t start = seg.contains("start") ? SecondsToMs(seg["start"]).value_or(-1) : -1;
     const int64_t end = seg.contains("end") ? SecondsToMs(seg["end"]).value_or(-1) : -1;
-    if (start < 0 || end < 0) return BadField(path, where, "expected numeric \"start\" and \"end\" seconds");
+    if (start < 0 || end < 0)
+      return BadField(path, where, "expected numeric \"start\" and \"end\" seconds");
     std::string t = text->get<std::string>();
     if (IsBlank(t)) continue;
     std::string label = StringField(seg, "speaker");
@@ -600,7 +603,8 @@ absl::Status ParseWhisper(std::string_view path, const Json& doc, const ParseOpt
         TimedWord tw;
         auto wt = word.find("word");
         if (wt == word.end()) wt = word.find("text");
-        if (wt == word.end() || !wt->is_string()) return BadField(path, wp, "expected a \"word\" string");
+        if (wt == word.end() || !wt->is_string())
+          return BadField(path, wp, "expected a \"word\" string");
         tw.text = wt->get<std::string>();
         if (word.contains("start")) tw.start_ms = SecondsToMs(word["start"]);
         if (word.contains("end")) tw.end_ms = SecondsToMs(word["end"]);
@@ -629,12 +633,14 @@ absl::Status ParseAwsCallAnalytics(std::string_view path, const Json& doc,
     std::string where = absl::StrCat("/Transcript/", i);
     if (!seg.is_object()) return BadField(path, where, "expected an object");
     auto content = seg.find("Content");
-    if (content == seg.end() || !content->is_string()) return BadField(path, where + "/Content", "expected a string");
+    if (content == seg.end() || !content->is_string())
+      return BadField(path, where + "/Content", "expected a string");
     const int64_t start =
         seg.contains("BeginOffsetMillis") ? MillisOf(seg["BeginOffsetMillis"]).value_or(-1) : -1;
     const int64_t end =
         seg.contains("EndOffsetMillis") ? MillisOf(seg["EndOffsetMillis"]).value_or(-1) : -1;
-    if (start < 0 || end < 0) return BadField(path, where, "expected BeginOffsetMillis and EndOffsetMillis");
+    if (start < 0 || end < 0)
+      return BadField(path, where, "expected BeginOffsetMillis and EndOffsetMillis");
     std::string t = content->get<std::string>();
     if (IsBlank(t)) continue;
     std::string label = StringField(seg, "ParticipantRole");
@@ -660,7 +666,8 @@ absl::Status ParseAwsCallAnalytics(std::string_view path, const Json& doc,
     std::optional<std::vector<int>> aligned;
     if (!words.empty()) aligned = AlignWords(*chunk, words, start, end);
     if (!aligned) SpreadWords(*chunk, start, end);
-    for (size_t k = 0; k < words.size(); ++k) src.words.push_back({-1, k, aligned ? (*aligned)[k] : -1});
+    for (size_t k = 0; k < words.size(); ++k)
+      src.words.push_back({-1, k, aligned ? (*aligned)[k] : -1});
   }
   return absl::OkStatus();
 }
@@ -698,7 +705,7 @@ absl::Status ParseAws(std::string_view path, const Json& doc, const ParseOptions
       const Json& it = arr[k];
       std::string ip = absl::StrCat(where, "/", k);
       if (!it.is_object()) return BadField(path, ip, "expected an object");
-      AwsItem item{array, k, StringField(it, "type") == "punctuation", "", std::nullopt,
+      AwsItem item{array,        k, StringField(it, "type") == "punctuation", "", std::nullopt,
                    std::nullopt, ""};
       auto alts = it.find("alternatives");
       if (alts == it.end() || !alts->is_array() || alts->empty() || !(*alts)[0].is_object() ||
@@ -731,7 +738,8 @@ absl::Status ParseAws(std::string_view path, const Json& doc, const ParseOptions
     }
   }
   auto ch = results.find("channel_labels");
-  bool has_items = results.contains("items") && results["items"].is_array() && !results["items"].empty();
+  bool has_items =
+      results.contains("items") && results["items"].is_array() && !results["items"].empty();
   if (has_items) {
     if (auto st = read_items(results["items"], -1, "/results/items", ""); !st.ok()) return st;
   } else if (ch != results.end() && ch->is_object() && ch->contains("channels") &&
@@ -762,7 +770,8 @@ absl::Status ParseAws(std::string_view path, const Json& doc, const ParseOptions
   }
   if (!label_by_time.empty() || ch != results.end()) {
     std::map<std::string, std::string> channel_by_time;
-    if (ch != results.end() && ch->is_object() && ch->contains("channels") && (*ch)["channels"].is_array()) {
+    if (ch != results.end() && ch->is_object() && ch->contains("channels") &&
+        (*ch)["channels"].is_array()) {
       for (const Json& c : (*ch)["channels"]) {
         if (!c.is_object() || !c.contains("items") || !c["items"].is_array()) continue;
         for (const Json& it : c["items"]) {
@@ -774,8 +783,10 @@ absl::Status ParseAws(std::string_view path, const Json& doc, const ParseOptions
     for (AwsItem& item : items) {
       if (!item.label.empty() || item.array != -1 || !has_items) continue;
       std::string key = TimeKey(arr[item.index]);
-      if (auto it = label_by_time.find(key); it != label_by_time.end()) item.label = it->second;
-      else if (auto it2 = channel_by_time.find(key); it2 != channel_by_time.end()) item.label = it2->second;
+      if (auto it = label_by_time.find(key); it != label_by_time.end())
+        item.label = it->second;
+      else if (auto it2 = channel_by_time.find(key); it2 != channel_by_time.end())
+        item.label = it2->second;
     }
   }
   // Punctuation belongs to the speaker of the word before it.
@@ -848,7 +859,8 @@ std::vector<std::string> MaskTokens(std::string_view original, std::string_view 
   for (auto [s, e] : ranges) a.push_back(original.substr(s, e - s));
   const size_t n = a.size(), m = b.size();
   if (n * m > 4'000'000) {  // Too large to align: every token counts as changed.
-    for (auto& l : mask) if (l.empty()) l = "[REDACTED]";
+    for (auto& l : mask)
+      if (l.empty()) l = "[REDACTED]";
     return mask;
   }
   std::vector<uint32_t> dp((n + 1) * (m + 1), 0);
@@ -878,9 +890,9 @@ std::vector<std::string> MaskTokens(std::string_view original, std::string_view 
 
 absl::Status CheckAnswers(const ParsedTranscript& parsed, const v1::RedactedCall& redacted) {
   if (redacted.chunks_size() != parsed.call.chunks_size()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        parsed.path, ": the redacted call has ", redacted.chunks_size(), " chunks, the file ",
-        parsed.call.chunks_size()));
+    return absl::InvalidArgumentError(absl::StrCat(parsed.path, ": the redacted call has ",
+                                                   redacted.chunks_size(), " chunks, the file ",
+                                                   parsed.call.chunks_size()));
   }
   for (int i = 0; i < redacted.chunks_size(); ++i) {
     if (redacted.chunks(i).seq() != parsed.call.chunks(i).seq()) {
@@ -980,7 +992,8 @@ void MaskAwsItem(Json& item, const std::string& label, const char* content_key) 
     if (!label.empty()) first["content"] = label;
     item["alternatives"] = Json::array({first});
   }
-  if (content_key != nullptr && !label.empty() && item.contains(content_key)) item[content_key] = label;
+  if (content_key != nullptr && !label.empty() && item.contains(content_key))
+    item[content_key] = label;
 }
 
 absl::StatusOr<std::string> WriteAws(const ParsedTranscript& parsed,
@@ -1044,7 +1057,8 @@ absl::StatusOr<std::string> WriteAws(const ParsedTranscript& parsed,
     Json& ts = results["transcripts"];
     std::string joined = absl::StrJoin(texts, " ");
     for (size_t t = 0; t < ts.size(); ++t) {
-      if (ts[t].is_object() && ts[t].contains("transcript")) ts[t]["transcript"] = t == 0 ? joined : "";
+      if (ts[t].is_object() && ts[t].contains("transcript"))
+        ts[t]["transcript"] = t == 0 ? joined : "";
     }
   }
   // audio_segments repeat the text: rebuilt from their (masked) items.
@@ -1059,8 +1073,9 @@ absl::StatusOr<std::string> WriteAws(const ParsedTranscript& parsed,
       std::string text;
       if (seg.contains("items") && seg["items"].is_array()) {
         for (const Json& id : seg["items"]) {
-          auto it = by_id.find(id.is_string() ? id.get<std::string>()
-                                              : id.is_number_integer() ? std::to_string(id.get<int64_t>()) : "");
+          auto it = by_id.find(id.is_string()           ? id.get<std::string>()
+                               : id.is_number_integer() ? std::to_string(id.get<int64_t>())
+                                                        : "");
           if (it == by_id.end()) continue;
           const Json& item = *it->second;
           std::string content = item["alternatives"][0]["content"].get<std::string>();
@@ -1078,13 +1093,20 @@ absl::StatusOr<std::string> WriteAws(const ParsedTranscript& parsed,
 
 std::string_view FormatName(TranscriptFormat format) {
   switch (format) {
-    case TranscriptFormat::kAuto: return "auto";
-    case TranscriptFormat::kCorpusJsonl: return "jsonl";
-    case TranscriptFormat::kWebVtt: return "vtt";
-    case TranscriptFormat::kSrt: return "srt";
-    case TranscriptFormat::kPlainText: return "text";
-    case TranscriptFormat::kAwsTranscribe: return "aws";
-    case TranscriptFormat::kWhisperJson: return "whisper";
+    case TranscriptFormat::kAuto:
+      return "auto";
+    case TranscriptFormat::kCorpusJsonl:
+      return "jsonl";
+    case TranscriptFormat::kWebVtt:
+      return "vtt";
+    case TranscriptFormat::kSrt:
+      return "srt";
+    case TranscriptFormat::kPlainText:
+      return "text";
+    case TranscriptFormat::kAwsTranscribe:
+      return "aws";
+    case TranscriptFormat::kWhisperJson:
+      return "whisper";
   }
   return "?";
 }
@@ -1098,8 +1120,8 @@ absl::StatusOr<TranscriptFormat> ParseFormatName(std::string_view name) {
   if (n == "text" || n == "txt") return TranscriptFormat::kPlainText;
   if (n == "aws" || n == "aws-transcribe") return TranscriptFormat::kAwsTranscribe;
   if (n == "whisper") return TranscriptFormat::kWhisperJson;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "unknown transcript format \"", A(name), "\" (auto, jsonl, vtt, srt, text, aws, whisper)"));
+  return absl::InvalidArgumentError(absl::StrCat("unknown transcript format \"", A(name),
+                                                 "\" (auto, jsonl, vtt, srt, text, aws, whisper)"));
 }
 
 TranscriptFormat DetectFormat(std::string_view content) {
@@ -1110,7 +1132,8 @@ TranscriptFormat DetectFormat(std::string_view content) {
     try {
       Json doc = Json::parse(s.begin(), s.end());
       if (doc.is_object()) {
-        if (doc.contains("results") || doc.contains("Transcript")) return TranscriptFormat::kAwsTranscribe;
+        if (doc.contains("results") || doc.contains("Transcript"))
+          return TranscriptFormat::kAwsTranscribe;
         if (doc.contains("segments")) return TranscriptFormat::kWhisperJson;
         if (doc.contains("chunks")) return TranscriptFormat::kCorpusJsonl;
       }
@@ -1130,8 +1153,7 @@ TranscriptFormat DetectFormat(std::string_view content) {
   std::vector<Line> lines = SplitLines(s, 0);
   if (lines.size() >= 2) {
     int64_t n;
-    if (ParseInt(Strip(lines[0].text), &n) &&
-        ParseTimingLine(lines[1].text)) {
+    if (ParseInt(Strip(lines[0].text), &n) && ParseTimingLine(lines[1].text)) {
       return TranscriptFormat::kSrt;
     }
   }
@@ -1223,9 +1245,12 @@ absl::StatusOr<std::string> WriteTranscript(const ParsedTranscript& parsed,
 
 std::string_view SpeakerName(v1::Speaker speaker) {
   switch (speaker) {
-    case v1::AGENT: return "AGENT";
-    case v1::CUSTOMER: return "CUSTOMER";
-    default: return "";
+    case v1::AGENT:
+      return "AGENT";
+    case v1::CUSTOMER:
+      return "CUSTOMER";
+    default:
+      return "";
   }
 }
 
@@ -1245,11 +1270,14 @@ std::string EventToJson(const v1::DetectionEvent& event) {
   j["confirmed"] = event.confirmed();
   j["mute_audio"] = event.mute_audio();
   Json spans = Json::array();
-  for (const auto& s : event.spans()) spans.push_back({{"seq", s.seq()}, {"start", s.start()}, {"end", s.end()}});
+  for (const auto& s : event.spans())
+    spans.push_back({{"seq", s.seq()}, {"start", s.start()}, {"end", s.end()}});
   j["spans"] = spans;
   Json audio = Json::array();
   for (const auto& a : event.audio()) {
-    audio.push_back({{"speaker", SpeakerName(a.speaker())}, {"start_ms", a.start_ms()}, {"end_ms", a.end_ms()}});
+    audio.push_back({{"speaker", SpeakerName(a.speaker())},
+                     {"start_ms", a.start_ms()},
+                     {"end_ms", a.end_ms()}});
   }
   j["audio"] = audio;
   if (!event.pseudonym().empty()) {

@@ -100,10 +100,10 @@ struct ParsedTranscript {
     int token = -1;    // Whitespace-separated token of the chunk text it is part of.
   };
   struct ChunkSource {
-    std::string prefix;  // Written before the redacted text ("AGENT: ", "<v Agent>").
-    std::string suffix;  // Written after it ("</v>").
-    std::string label;   // The speaker label as found ("" if none).
-    size_t segment = 0;  // JSON formats: index of the segment the chunk came from.
+    std::string prefix;          // Written before the redacted text ("AGENT: ", "<v Agent>").
+    std::string suffix;          // Written after it ("</v>").
+    std::string label;           // The speaker label as found ("" if none).
+    size_t segment = 0;          // JSON formats: index of the segment the chunk came from.
     std::vector<ItemRef> words;  // JSON formats: the format's words of this chunk.
   };
   std::vector<ChunkSource> sources;
@@ -123,11 +123,9 @@ struct ParsedTranscript {
 // Parses `content` (the bytes of the file at `path`; the path is only used in errors and
 // for the default call id). `format` kAuto detects it. kCorpusJsonl is UNIMPLEMENTED here
 // (use corpus_io). Bad input: INVALID_ARGUMENT "path:line: ...", without transcript text.
-absl::StatusOr<ParsedTranscript> ParseTranscript(std::string_view path,
-                                                 std::string_view content,
+absl::StatusOr<ParsedTranscript> ParseTranscript(std::string_view path, std::string_view content,
                                                  const ParseOptions& options,
-                                                 TranscriptFormat format =
-                                                     TranscriptFormat::kAuto);
+                                                 TranscriptFormat format = TranscriptFormat::kAuto);
 
 // Writes `redacted` (the redaction of parsed.call: one RedactedChunk per chunk, same seq)
 // back in the format and structure of the parsed file. Fails (INVALID_ARGUMENT) when the

@@ -99,7 +99,7 @@ TEST_F(ArchiveTest, RedactsEveryFormatInATree) {
   WriteAll(in_ / "three.txt", "AGENT: hello\nCUSTOMER: 0821234567\n");
   WriteAll(in_ / "four.json",
            R"({"segments":[{"start":0.0,"end":1.0,"text":" call 0821234567"}]})");
-  WriteAll(in_ / "audio.wav", "RIFF....");             // Not a transcript: ignored.
+  WriteAll(in_ / "audio.wav", "RIFF....");               // Not a transcript: ignored.
   WriteAll(in_ / ".hidden/five.txt", "CUSTOMER: 99\n");  // Hidden: ignored.
   absl::StatusOr<ArchiveReport> report = RunArchive(Options(), Counting());
   ASSERT_TRUE(report.ok()) << report.status();
@@ -217,7 +217,9 @@ TEST_F(ArchiveTest, ResumesAfterACrashWithManyWorkers) {
   MakeTree(40);
   size_t complete = CrashAfter(Options(4), 15);
   EXPECT_LE(complete, 15u);
-  absl::StatusOr<ArchiveReport> report = RunArchive(Options(4), Counting());
+  ArchiveOptions with_bar = Options(4);
+  with_bar.progress = 1;  // Exercises the progress thread (output goes to stderr).
+  absl::StatusOr<ArchiveReport> report = RunArchive(with_bar, Counting());
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->skipped, complete);
   EXPECT_EQ(TotalCalls(), 40u - complete);

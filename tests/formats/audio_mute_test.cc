@@ -71,14 +71,15 @@ int F(int ms) { return ms * kRate / 1000; }
 
 TEST_F(MuteTest, StereoMutesEachSpeakerOnItsChannel) {
   WriteWav(Path("in.wav"), 2, kRate, 0.5, SF_FORMAT_FLOAT);
-  WriteEvents(Path("ev.jsonl"),
-              R"({"call_id":"c","type":"ZA_ID_NUMBER","audio":[{"speaker":"AGENT","start_ms":100,"end_ms":200}]})"
-              "\n\n"
-              R"({"call_id":"c","type":"PHONE_NUMBER","audio":[{"speaker":"CUSTOMER","start_ms":500,"end_ms":600},)"
-              R"({"speaker":"CUSTOMER","start_ms":900,"end_ms":1000}]})"
-              "\n"
-              R"({"call_id":"c","type":"PERSON_NAME","mute_audio":false,"audio":[{"speaker":"AGENT","start_ms":700,"end_ms":800}]})"
-              "\n");
+  WriteEvents(
+      Path("ev.jsonl"),
+      R"({"call_id":"c","type":"ZA_ID_NUMBER","audio":[{"speaker":"AGENT","start_ms":100,"end_ms":200}]})"
+      "\n\n"
+      R"({"call_id":"c","type":"PHONE_NUMBER","audio":[{"speaker":"CUSTOMER","start_ms":500,"end_ms":600},)"
+      R"({"speaker":"CUSTOMER","start_ms":900,"end_ms":1000}]})"
+      "\n"
+      R"({"call_id":"c","type":"PERSON_NAME","mute_audio":false,"audio":[{"speaker":"AGENT","start_ms":700,"end_ms":800}]})"
+      "\n");
   MuteOptions opts;
   opts.events_path = Path("ev.jsonl");
   opts.input_path = Path("in.wav");
@@ -100,11 +101,10 @@ TEST_F(MuteTest, StereoMutesEachSpeakerOnItsChannel) {
 
 TEST_F(MuteTest, MonoMutesEveryRangeAndKeepsPcmBitExact) {
   WriteWav(Path("in.wav"), 1, kRate / 2, 0.5, SF_FORMAT_PCM_16);
-  WriteEvents(Path("ev.jsonl"),
-              R"({"audio":[{"speaker":"AGENT","start_ms":0,"end_ms":50}]})"
-              "\n"
-              R"({"audio":[{"speaker":"CUSTOMER","start_ms":250,"end_ms":300}]})"
-              "\n");
+  WriteEvents(Path("ev.jsonl"), R"({"audio":[{"speaker":"AGENT","start_ms":0,"end_ms":50}]})"
+                                "\n"
+                                R"({"audio":[{"speaker":"CUSTOMER","start_ms":250,"end_ms":300}]})"
+                                "\n");
   MuteOptions opts;
   opts.events_path = Path("ev.jsonl");
   opts.input_path = Path("in.wav");
@@ -124,7 +124,8 @@ TEST_F(MuteTest, MonoMutesEveryRangeAndKeepsPcmBitExact) {
 
 TEST_F(MuteTest, BleepWritesTheTone) {
   WriteWav(Path("in.wav"), 2, kRate, 0.5, SF_FORMAT_FLOAT);
-  WriteEvents(Path("ev.jsonl"), R"({"audio":[{"speaker":"CUSTOMER","start_ms":200,"end_ms":400}]})");
+  WriteEvents(Path("ev.jsonl"),
+              R"({"audio":[{"speaker":"CUSTOMER","start_ms":200,"end_ms":400}]})");
   MuteOptions opts;
   opts.events_path = Path("ev.jsonl");
   opts.input_path = Path("in.wav");
@@ -147,11 +148,10 @@ TEST_F(MuteTest, BleepWritesTheTone) {
 
 TEST_F(MuteTest, RefusesRangesOutsideTheRecording) {
   WriteWav(Path("in.wav"), 2, kRate, 0.5, SF_FORMAT_FLOAT);  // 1000 ms.
-  WriteEvents(Path("ev.jsonl"),
-              R"({"audio":[{"speaker":"AGENT","start_ms":100,"end_ms":200}]})"
-              "\n"
-              R"({"audio":[{"speaker":"CUSTOMER","start_ms":900,"end_ms":1200}]})"
-              "\n");
+  WriteEvents(Path("ev.jsonl"), R"({"audio":[{"speaker":"AGENT","start_ms":100,"end_ms":200}]})"
+                                "\n"
+                                R"({"audio":[{"speaker":"CUSTOMER","start_ms":900,"end_ms":1200}]})"
+                                "\n");
   MuteOptions opts;
   opts.events_path = Path("ev.jsonl");
   opts.input_path = Path("in.wav");
@@ -176,8 +176,10 @@ TEST_F(MuteTest, BadEventLinesNameTheLine) {
   } cases[] = {
       {"{\"audio\":[]}\n{not json 8001015009087\n", ":2: not valid JSON"},
       {"{\"audio\":[{\"start_ms\":-5,\"end_ms\":10}]}\n", ":1: audio range 0: starts before 0"},
-      {"{\"audio\":[{\"start_ms\":50,\"end_ms\":10}]}\n", ":1: audio range 0: ends before it starts"},
-      {"\n{\"audio\":[{\"speaker\":\"BOB\",\"start_ms\":0,\"end_ms\":10}]}\n", ":2: audio range 0: speaker"},
+      {"{\"audio\":[{\"start_ms\":50,\"end_ms\":10}]}\n",
+       ":1: audio range 0: ends before it starts"},
+      {"\n{\"audio\":[{\"speaker\":\"BOB\",\"start_ms\":0,\"end_ms\":10}]}\n",
+       ":2: audio range 0: speaker"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.events);

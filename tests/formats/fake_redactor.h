@@ -35,7 +35,8 @@ inline v1::RedactedCall FakeRedact(const v1::Call& call) {
       }
       size_t b = i;
       bool digit = false;
-      while (i < t.size() && !IsWs(t[i])) digit |= std::isdigit(static_cast<unsigned char>(t[i++])) != 0;
+      while (i < t.size() && !IsWs(t[i]))
+        digit |= std::isdigit(static_cast<unsigned char>(t[i++])) != 0;
       if (!digit) {
         text += t.substr(b, i - b);
       } else {

@@ -17,7 +17,8 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using Json = nlohmann::ordered_json;
 
-ParsedTranscript MustParse(const std::string& content, TranscriptFormat format = TranscriptFormat::kAuto,
+ParsedTranscript MustParse(const std::string& content,
+                           TranscriptFormat format = TranscriptFormat::kAuto,
                            const ParseOptions& options = {}) {
   absl::StatusOr<ParsedTranscript> p = ParseTranscript("calls/c1.x", content, options, format);
   EXPECT_TRUE(p.ok()) << p.status();
@@ -77,7 +78,8 @@ TEST(DetectFormat, FromContent) {
       {"\n\n1\r\n00:00:01,000 --> 00:00:02,000\r\nhi\r\n", TranscriptFormat::kSrt},
       {"AGENT: hello\nCUSTOMER: hi\n", TranscriptFormat::kPlainText},
       {"1 apple\n2 pears\n", TranscriptFormat::kPlainText},
-      {R"({"jobName":"j","results":{"transcripts":[],"items":[]}})", TranscriptFormat::kAwsTranscribe},
+      {R"({"jobName":"j","results":{"transcripts":[],"items":[]}})",
+       TranscriptFormat::kAwsTranscribe},
       {R"({"JobStatus":"COMPLETED","Transcript":[]})", TranscriptFormat::kAwsTranscribe},
       {R"({"text":" hi","segments":[],"language":"en"})", TranscriptFormat::kWhisperJson},
       {"{\"call_id\":\"a\",\"chunks\":[]}\n{\"call_id\":\"b\",\"chunks\":[]}\n",
@@ -297,7 +299,8 @@ TEST(PlainText, SpeakerLabelOptionsOverride) {
   ParseOptions options;
   options.speaker_labels["Speaker 1"] = v1::CUSTOMER;
   options.default_speaker = v1::AGENT;
-  ParsedTranscript p = MustParse("Speaker 1: a\nSpeaker 2: b\nc\n", TranscriptFormat::kAuto, options);
+  ParsedTranscript p =
+      MustParse("Speaker 1: a\nSpeaker 2: b\nc\n", TranscriptFormat::kAuto, options);
   ASSERT_EQ(p.call.chunks_size(), 3);
   EXPECT_EQ(p.call.chunks(0).speaker(), v1::CUSTOMER);
   EXPECT_EQ(p.call.chunks(1).speaker(), v1::AGENT);  // First label seen by the rule.
@@ -323,18 +326,18 @@ Json AwsPunct(const std::string& p) {
 }
 
 TEST(Aws, ParsesSpeakerLabelsAndItems) {
-  Json doc = {
-      {"jobName", "job-1"},
-      {"results",
-       {{"transcripts", Json::array({{{"transcript", "Number please? It is 0821234567. Thanks."}}})},
-        {"speaker_labels", {{"speakers", 2}, {"segments", Json::array()}}},
-        {"items", Json::array({AwsItem("Number", "0.5", "0.9", "spk_0"),
-                               AwsItem("please", "0.9", "1.3", "spk_0"), AwsPunct("?"),
-                               AwsItem("It", "2.0", "2.2", "spk_1"),
-                               AwsItem("is", "2.2", "2.4", "spk_1"),
-                               AwsItem("0821234567", "2.5", "4.0", "spk_1"), AwsPunct("."),
-                               AwsItem("Thanks", "4.5", "5.0", "spk_1"), AwsPunct(".")})}}},
-      {"status", "COMPLETED"}};
+  Json doc = {{"jobName", "job-1"},
+              {"results",
+               {{"transcripts",
+                 Json::array({{{"transcript", "Number please? It is 0821234567. Thanks."}}})},
+                {"speaker_labels", {{"speakers", 2}, {"segments", Json::array()}}},
+                {"items", Json::array({AwsItem("Number", "0.5", "0.9", "spk_0"),
+                                       AwsItem("please", "0.9", "1.3", "spk_0"), AwsPunct("?"),
+                                       AwsItem("It", "2.0", "2.2", "spk_1"),
+                                       AwsItem("is", "2.2", "2.4", "spk_1"),
+                                       AwsItem("0821234567", "2.5", "4.0", "spk_1"), AwsPunct("."),
+                                       AwsItem("Thanks", "4.5", "5.0", "spk_1"), AwsPunct(".")})}}},
+              {"status", "COMPLETED"}};
   ParsedTranscript p = MustParse(doc.dump(2));
   EXPECT_EQ(p.format, TranscriptFormat::kAwsTranscribe);
   ASSERT_EQ(p.call.chunks_size(), 3);
@@ -368,12 +371,13 @@ TEST(Aws, ChannelLabelsWithoutResultItems) {
   Json ch0 = {{"channel_label", "ch_0"},
               {"items", Json::array({AwsItem("Hello", "0.0", "0.4", ""), AwsPunct("."),
                                      AwsItem("Code", "3.0", "3.4", "")})}};
-  Json ch1 = {{"channel_label", "ch_1"},
-              {"items", Json::array({AwsItem("Hi", "1.0", "1.2", ""),
-                                     AwsItem("1234", "1.3", "2.0", "")})}};
-  Json doc = {{"results",
-               {{"transcripts", Json::array({{{"transcript", "Hello. Hi 1234 Code"}}})},
-                {"channel_labels", {{"channels", Json::array({ch0, ch1})}, {"number_of_channels", 2}}}}}};
+  Json ch1 = {
+      {"channel_label", "ch_1"},
+      {"items", Json::array({AwsItem("Hi", "1.0", "1.2", ""), AwsItem("1234", "1.3", "2.0", "")})}};
+  Json doc = {
+      {"results",
+       {{"transcripts", Json::array({{{"transcript", "Hello. Hi 1234 Code"}}})},
+        {"channel_labels", {{"channels", Json::array({ch0, ch1})}, {"number_of_channels", 2}}}}}};
   ParsedTranscript p = MustParse(doc.dump());
   ASSERT_EQ(p.call.chunks_size(), 3);
   EXPECT_EQ(p.call.chunks(0).text(), "Hello.");
@@ -385,24 +389,41 @@ TEST(Aws, ChannelLabelsWithoutResultItems) {
   std::string out = MustWrite(p, FakeRedact(p.call));
   EXPECT_THAT(out, Not(HasSubstr("1234")));
   Json back = Json::parse(out);
-  EXPECT_EQ(back["results"]["channel_labels"]["channels"][1]["items"][1]["alternatives"][0]["content"],
-            "[PHONE_NUMBER]");
+  EXPECT_EQ(
+      back["results"]["channel_labels"]["channels"][1]["items"][1]["alternatives"][0]["content"],
+      "[PHONE_NUMBER]");
 }
 
 TEST(Aws, CallAnalyticsParticipantRoles) {
-  Json doc = {
-      {"JobStatus", "COMPLETED"},
-      {"Transcript",
-       Json::array(
-           {{{"Id", "a"}, {"ParticipantRole", "CUSTOMER"}, {"BeginOffsetMillis", 100},
-             {"EndOffsetMillis", 2000}, {"Content", "My PIN is 4321."},
-             {"Items", Json::array({{{"Content", "My"}, {"BeginOffsetMillis", 100}, {"EndOffsetMillis", 300}, {"Type", "pronunciation"}},
-                                    {{"Content", "PIN"}, {"BeginOffsetMillis", 300}, {"EndOffsetMillis", 600}, {"Type", "pronunciation"}},
-                                    {{"Content", "is"}, {"BeginOffsetMillis", 600}, {"EndOffsetMillis", 800}, {"Type", "pronunciation"}},
-                                    {{"Content", "4321"}, {"BeginOffsetMillis", 900}, {"EndOffsetMillis", 1900}, {"Type", "pronunciation"}},
-                                    {{"Content", "."}, {"Type", "punctuation"}}})}},
-            {{"Id", "b"}, {"ParticipantRole", "AGENT"}, {"BeginOffsetMillis", 2500},
-             {"EndOffsetMillis", 3000}, {"Content", "Thank you."}}})}};
+  Json doc = {{"JobStatus", "COMPLETED"},
+              {"Transcript",
+               Json::array({{{"Id", "a"},
+                             {"ParticipantRole", "CUSTOMER"},
+                             {"BeginOffsetMillis", 100},
+                             {"EndOffsetMillis", 2000},
+                             {"Content", "My PIN is 4321."},
+                             {"Items", Json::array({{{"Content", "My"},
+                                                     {"BeginOffsetMillis", 100},
+                                                     {"EndOffsetMillis", 300},
+                                                     {"Type", "pronunciation"}},
+                                                    {{"Content", "PIN"},
+                                                     {"BeginOffsetMillis", 300},
+                                                     {"EndOffsetMillis", 600},
+                                                     {"Type", "pronunciation"}},
+                                                    {{"Content", "is"},
+                                                     {"BeginOffsetMillis", 600},
+                                                     {"EndOffsetMillis", 800},
+                                                     {"Type", "pronunciation"}},
+                                                    {{"Content", "4321"},
+                                                     {"BeginOffsetMillis", 900},
+                                                     {"EndOffsetMillis", 1900},
+                                                     {"Type", "pronunciation"}},
+                                                    {{"Content", "."}, {"Type", "punctuation"}}})}},
+                            {{"Id", "b"},
+                             {"ParticipantRole", "AGENT"},
+                             {"BeginOffsetMillis", 2500},
+                             {"EndOffsetMillis", 3000},
+                             {"Content", "Thank you."}}})}};
   ParsedTranscript p = MustParse(doc.dump());
   ASSERT_EQ(p.call.chunks_size(), 2);
   EXPECT_EQ(p.call.chunks(0).speaker(), v1::CUSTOMER);
@@ -459,9 +480,11 @@ TEST(Whisper, WritesBackMaskingWordsAndTokens) {
   v1::RedactedCall r = FakeRedact(p.call);
   ExpectSpansPointAtDigits(p, r);
   std::string out = MustWrite(p, r);
-  for (const char* digits : {"082", "555", "1234", "1664"}) EXPECT_THAT(out, Not(HasSubstr(digits)));
+  for (const char* digits : {"082", "555", "1234", "1664"})
+    EXPECT_THAT(out, Not(HasSubstr(digits)));
   Json back = Json::parse(out);
-  EXPECT_EQ(back["text"], " Can I have your number? Sure, it's [PHONE_NUMBER] [PHONE_NUMBER] [PHONE_NUMBER]");
+  EXPECT_EQ(back["text"],
+            " Can I have your number? Sure, it's [PHONE_NUMBER] [PHONE_NUMBER] [PHONE_NUMBER]");
   const Json& seg = back["segments"][1];
   EXPECT_EQ(seg["text"], " Sure, it's [PHONE_NUMBER] [PHONE_NUMBER] [PHONE_NUMBER]");
   EXPECT_EQ(seg["tokens"], Json::array());
@@ -474,8 +497,8 @@ TEST(Whisper, WritesBackMaskingWordsAndTokens) {
 }
 
 TEST(Whisper, WithoutWordsSpreadsTheSegment) {
-  ParsedTranscript p = MustParse(
-      R"({"segments": [{"start": 1.0, "end": 2.0, "text": " one two three four"}]})");
+  ParsedTranscript p =
+      MustParse(R"({"segments": [{"start": 1.0, "end": 2.0, "text": " one two three four"}]})");
   ASSERT_EQ(p.call.chunks_size(), 1);
   EXPECT_EQ(p.call.chunks(0).speaker(), v1::CUSTOMER);
   ExpectWordsMatchTokens(p.call.chunks(0));
@@ -503,18 +526,21 @@ TEST(Errors, NameFileAndLineWithoutText) {
     TranscriptFormat format;
     std::string want;  // Expected prefix of the message.
   } cases[] = {
-      {"WEBVTX\n\n00:01.000 --> 00:02.000\n" + secret + "\n", TranscriptFormat::kWebVtt, "calls/c1.x:1:"},
+      {"WEBVTX\n\n00:01.000 --> 00:02.000\n" + secret + "\n", TranscriptFormat::kWebVtt,
+       "calls/c1.x:1:"},
       {"WEBVTT\n\n00:01.000 --> 00:02.000\nok\n\n" + secret + "\nbad cue\n",
        TranscriptFormat::kWebVtt, "calls/c1.x:6:"},
       {"WEBVTT\n\n00:01.000 --> 0" + secret + "\nx\n", TranscriptFormat::kWebVtt, "calls/c1.x:3:"},
-      {"1\n00:00:01,000 --> 00:00:02,000\nok\n\nX" + secret + "\n00:00:02,000 --> 00:00:03,000\nb\n",
+      {"1\n00:00:01,000 --> 00:00:02,000\nok\n\nX" + secret +
+           "\n00:00:02,000 --> 00:00:03,000\nb\n",
        TranscriptFormat::kSrt, "calls/c1.x:5:"},
       {"{\"segments\": [\n{\"text\": \"" + secret + "\",\n \"start\": 0, \"end\": }]}",
        TranscriptFormat::kWhisperJson, "calls/c1.x:3:"},
       {"{\"text\": \"" + secret + "\"}", TranscriptFormat::kWhisperJson, "calls/c1.x: /segments:"},
       {"{\"segments\": [{\"text\": \"" + secret + "\", \"start\": \"x\", \"end\": 1}]}",
        TranscriptFormat::kWhisperJson, "calls/c1.x: /segments/0:"},
-      {"{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"alternatives\": [{\"content\": \"" +
+      {"{\"results\": {\"items\": [{\"type\": \"pronunciation\", \"alternatives\": [{\"content\": "
+       "\"" +
            secret + "\"}]}]}}",
        TranscriptFormat::kAwsTranscribe, "calls/c1.x: /results/items/0:"},
       {"AGENT: ok\nCUSTOMER: " + secret + " \xC3\x28\n", TranscriptFormat::kAuto, "calls/c1.x:2:"},
