@@ -779,10 +779,10 @@ absl::Status ParseAws(std::string_view path, const Json& doc, const ParseOptions
         }
       }
     }
-    const Json& arr = has_items ? results["items"] : Json();
+    const Json* arr = has_items ? &results["items"] : nullptr;  // Not a copy.
     for (AwsItem& item : items) {
-      if (!item.label.empty() || item.array != -1 || !has_items) continue;
-      std::string key = TimeKey(arr[item.index]);
+      if (!item.label.empty() || item.array != -1 || arr == nullptr) continue;
+      std::string key = TimeKey((*arr)[item.index]);
       if (auto it = label_by_time.find(key); it != label_by_time.end())
         item.label = it->second;
       else if (auto it2 = channel_by_time.find(key); it2 != channel_by_time.end())

@@ -367,6 +367,36 @@ TEST(Aws, ParsesSpeakerLabelsAndItems) {
   EXPECT_EQ(back["results"]["items"].size(), doc["results"]["items"].size());
 }
 
+TEST(Aws, OlderOutputWithSpeakersOnlyInSegments) {
+  auto seg_item = [](const char* s, const char* e, const char* spk) {
+    return Json{{"start_time", s}, {"end_time", e}, {"speaker_label", spk}};
+  };
+  Json segs = Json::array({{{"speaker_label", "spk_1"},
+                            {"start_time", "0.0"},
+                            {"end_time", "1.0"},
+                            {"items", Json::array({seg_item("0.0", "0.5", "spk_1")})}},
+                           {{"speaker_label", "spk_0"},
+                            {"start_time", "1.0"},
+                            {"end_time", "2.0"},
+                            {"items", Json::array({seg_item("1.0", "1.5", "spk_0")})}}});
+  Json doc = {{"results",
+               {{"transcripts", Json::array({{{"transcript", "Hello 12"}}})},
+                {"speaker_labels", {{"speakers", 2}, {"segments", segs}}},
+                {"items", Json::array({AwsItem("Hello", "0.0", "0.5", ""),
+                                       AwsItem("12", "1.0", "1.5", "")})}}}};
+  ParsedTranscript p = MustParse(doc.dump());
+  ASSERT_EQ(p.call.chunks_size(), 2);
+  EXPECT_EQ(p.sources[0].label, "spk_1");
+  EXPECT_EQ(p.call.chunks(0).speaker(), v1::AGENT);  // First seen, whatever its number.
+  EXPECT_EQ(p.call.chunks(1).speaker(), v1::CUSTOMER);
+  ParseOptions options;
+  options.speaker_labels["spk_1"] = v1::CUSTOMER;
+  options.speaker_labels["spk_0"] = v1::AGENT;
+  p = MustParse(doc.dump(), TranscriptFormat::kAwsTranscribe, options);
+  EXPECT_EQ(p.call.chunks(0).speaker(), v1::CUSTOMER);
+  EXPECT_EQ(p.call.chunks(1).speaker(), v1::AGENT);
+}
+
 TEST(Aws, ChannelLabelsWithoutResultItems) {
   Json ch0 = {{"channel_label", "ch_0"},
               {"items", Json::array({AwsItem("Hello", "0.0", "0.4", ""), AwsPunct("."),
