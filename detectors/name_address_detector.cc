@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>  // DEBUG-REMOVE
+#include <cstdlib>  // DEBUG-REMOVE
 
 #include "detectors/name_gazetteer.h"
 
@@ -16,7 +18,7 @@ constexpr double kCueConfidence = 0.9;
 constexpr double kExpectConfidence = 0.85;
 constexpr double kWeakConfidence = 0.85;
 constexpr double kGazPairConfidence = 0.75;
-constexpr double kAddressConfidence = 0.92;
+constexpr double kAddressConfidence = 0.97;
 constexpr double kAddressContextConfidence = 0.88;
 
 constexpr size_t kMaxNameWords = 5;
@@ -234,8 +236,9 @@ class Finder {
       return false;
     }
     if (a.Common(i)) {
-      // "April", "Will": a capitalised known name right after a strong cue.
-      return strong && known && a[i].cap && !first;
+      // "April", "Will", "Grant": a capitalised known name after a strong cue or label.
+      return known && a[i].cap && (mode == Mode::kStrong || mode == Mode::kLabel || !first) &&
+             strong;
     }
     if (known && !a.One(i, GazKind::kNameStopwords)) return true;
     if (known) return a[i].cap || strong;
@@ -296,9 +299,30 @@ class Finder {
     if (end <= start) return false;
     // A place or an institution: "Nelson Mandela Drive", "Sol Plaatje University".
     if (mode != Mode::kLabel && end < a.size() && !a.Break(end) &&
-        (a.One(end, GazKind::kNameStopsAfter) || a.Span(end, GazKind::kStreetTypes) > 0 ||
-         a.One(end, GazKind::kComplexWords))) {
+        (a.Span(end, GazKind::kStreetTypes) > 0 || a.One(end, GazKind::kComplexWords))) {
       return false;
+    }
+    // "Sizwe Pension Fund", "Thandi General Insurance": a business, not a person.
+    if (mode != Mode::kLabel) {
+      for (size_t k = end; k < end + 3 && k < a.size() && !a.Break(k) && a.Word(k) &&
+                           !a.Common(k);
+           ++k) {
+        if (a.One(k, GazKind::kNameStopsAfter)) return false;
+      }
+    }
+    if (mode == Mode::kGazetteer &&
+        (a.Span(end - 1, GazKind::kStreetTypes) > 0 || a.One(end - 1, GazKind::kComplexWords))) {
+      return false;
+    }
+    if (mode == Mode::kLabel) {
+      // A screen value that is no known name at all ("IMMEDIATE PMT") needs the
+      // "SURNAME, Firstname" form.
+      bool known = false, comma = false;
+      for (size_t k = start; k < end; ++k) {
+        known |= a.KnownName(k);
+        comma |= a.Punct(k, ",");
+      }
+      if (!known && !comma) return false;
     }
     for (size_t k = start; k < end; ++k) {
       if (claimed_[k] || org_[k]) return false;
@@ -431,7 +455,7 @@ class Finder {
       size_t e = CollectName(s, Mode::kExpect, &raw_end);
       if (e <= s) continue;
       const size_t words = e - s;
-      bool ok = words >= 2 || a.KnownName(s) || a[s].cap;
+      bool ok = words >= 2 || (a.KnownName(s) && !a.Ambiguous(s));
       if (!ok) {
         // A single unknown word: only when it is the whole answer.
         size_t k = e;
@@ -475,7 +499,7 @@ class Finder {
     if (i == 0 || a[i].nl || a[i].gap) return true;
     const std::string_view p = a[i - 1].text;
     return a[i - 1].punct && (p == "[" || p == "|" || p == "{" || p == "," || p == "\"" ||
-                              p == ";");
+                              p == ";" || p == ":");
   }
 
   // After a label ending at `i`: skips "1", "(CHD)" and the separator (":", dotted
@@ -528,12 +552,42 @@ class Finder {
         }
         continue;
       }
-      if (nl == 0) continue;
+      if (nl == 0) {
+        // A table row that starts with "SURNAME, Firstname".
+        if (a[i].nl || i == 0) {
+          size_t raw_end;
+          size_t e = CollectName(i, Mode::kLabel, &raw_end);
+          bool comma = false, known = false;
+          for (size_t k = i; k < e; ++k) {
+            comma |= a.Punct(k, ",");
+            known |= a.KnownName(k);
+          }
+          if (comma && known && (e >= a.size() || a.Break(e))) {
+            AddName(i, e, raw_end, Mode::kLabel, kExpectConfidence, "person_name.row");
+          }
+        }
+        continue;
+      }
       size_t v = SkipSeparator(i + nl);
-      if (v == std::string::npos) continue;
+      bool bare = false;
+      if (v == std::string::npos) {
+        // "Member Ntombi Mqhayi", "Client<TAB>Kagiso Molefe": no separator, so only
+        // capitalised words with a known name among them.
+        if (!(a[i].nl || i == 0) || i + nl >= a.size()) continue;
+        v = i + nl;
+        bare = true;
+      }
       size_t raw_end;
       size_t e = CollectName(v, Mode::kLabel, &raw_end);
       if (e <= v) continue;
+      if (bare) {
+        bool caps = e - v >= 2, known = false;
+        for (size_t k = v; k < e; ++k) {
+          caps &= a[k].cap || a[k].punct;
+          known |= a.KnownName(k) && !a.Ambiguous(k);
+        }
+        if (!caps || !known) continue;
+      }
       AddName(v, e, raw_end, Mode::kLabel, kLabelConfidence, "person_name.label");
     }
   }
@@ -557,10 +611,22 @@ class Finder {
   }
 
   // "12 Main Road", "183 Jan Smuts Avenue": returns the end, or i.
+  // The end of a house number at `i` ("12", "12a", "100 and 67" from "one hundred and
+  // sixty seven"), or i.
+  size_t NumberEnd(size_t i) const {
+    const Analysis& a = a_;
+    if (!HouseNumber(i)) return i;
+    if (a[i].digits && i + 2 < a.size() && a[i + 1].text == "and" && a[i + 2].digits &&
+        a[i + 2].text.size() <= 2 && !a.Break(i + 1) && !a.Break(i + 2)) {
+      return i + 3;
+    }
+    return i + 1;
+  }
+
   size_t StreetCore(size_t i) const {
     const Analysis& a = a_;
     if (!HouseNumber(i)) return i;
-    size_t j = i + 1;
+    size_t j = NumberEnd(i);
     if (a.Punct(j, ",")) ++j;
     for (size_t words = 0; words <= kMaxStreetWords && j < a.size() && !a.Break(j); ++words) {
       const size_t type = a.Span(j, GazKind::kStreetTypes);
@@ -582,7 +648,7 @@ class Finder {
     if (p == 0) return i;
     size_t j = i + p;
     for (size_t words = 0; words <= 3 && j < a.size() && !a.Break(j); ++words) {
-      if (HouseNumber(j)) return j + 1;
+      if (HouseNumber(j)) return NumberEnd(j);
       if (a[j].letter && words == 0 && !a.Common(j)) return j + 1;
       if (!StreetWord(j)) break;
       ++j;
@@ -663,7 +729,7 @@ class Finder {
         }
       } else if (context && !any && HouseNumber(p)) {
         // "it's 1156" after "what's the delivery address".
-        e = p + 1;
+        e = NumberEnd(p);
       } else {
         break;
       }
@@ -766,6 +832,7 @@ absl::Status NameAddressDetector::Detect(const std::vector<Token>& tokens, const
   Analysis analysis(*impl_->gazetteers, tokens, view);
   absl::Status st = analysis.Build();
   if (!st.ok()) return st;
+  if (getenv("NAMES_DEBUG")) fprintf(stderr, "VIEW[%s]\n", view.text.c_str());  // DEBUG-REMOVE
   Finder finder(analysis, final_window);
   for (const Found& f : finder.Run()) {
     Detection d;

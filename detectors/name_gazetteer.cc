@@ -86,6 +86,15 @@ absl::StatusOr<std::unique_ptr<NameGazetteers>> NameGazetteers::Load(
       if (entry.size() > 200) {
         return absl::InvalidArgumentError(absl::StrCat(path, ":", line_no, ": entry too long"));
       }
+      // Transcripts write the apostrophe both ways ("it's", "it\u2019s").
+      if (size_t q = entry.find('\''); q != std::string::npos) {
+        std::string curly = entry;
+        for (size_t k = curly.find('\''); k != std::string::npos; k = curly.find('\'', k + 3)) {
+          curly.replace(k, 1, "\xE2\x80\x99");
+        }
+        g->entries_.push_back({static_cast<GazKind>(kind), static_cast<uint32_t>(curly.size())});
+        literals.push_back(std::move(curly));
+      }
       g->entries_.push_back({static_cast<GazKind>(kind), static_cast<uint32_t>(entry.size())});
       literals.push_back(std::move(entry));
     }
