@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>  // DEBUG-REMOVE
-#include <cstdlib>  // DEBUG-REMOVE
 
 #include "detectors/name_gazetteer.h"
 
@@ -119,8 +117,8 @@ class Analysis {
       const Token& tok = tokens_[u.ft];
       u.nl = nl || tok.brk >= Break::kTurn;
       u.chunk_start = tok.brk == Break::kChunk;
-      if (!units_.empty()) {
-        const Token& prev = tokens_[units_.back().lt];
+      if (u.ft > 0) {
+        const Token& prev = tokens_[u.ft - 1];
         u.gap = prev.seq == tok.seq && tok.begin >= prev.end + 2;
       }
       u.punct = tok.punct && u.ft == u.lt;
@@ -438,10 +436,12 @@ class Finder {
       size_t s = SkipLeadIn(c, 8);
       if (s >= a.size() || (s > c && a[s].nl)) continue;
       // Spelled out: "G U M E D E", "d for delta u for uniform ...".
-      if (a[s].letter) {
+      // (A spoken "o" is a digit in the view.)
+      auto letter = [&](size_t k) { return a[k].letter || a[k].text == "0"; };
+      if (letter(s)) {
         size_t e = s;
         while (e < a.size() && (e == s || !a.Break(e)) &&
-               (a[e].letter || (a[e].punct && a[e].text != "." && a[e].text != "?"))) {
+               (letter(e) || (a[e].punct && a[e].text != "." && a[e].text != "?"))) {
           ++e;
         }
         while (e > s && a[e - 1].punct) --e;
@@ -461,6 +461,12 @@ class Finder {
         size_t k = e;
         while (k < a.size() && a[k].punct && !a[k].nl) ++k;
         ok = s == c && (k >= a.size() || a[k].nl || a[k].chunk_start);
+      }
+      if (ok && s != c) {
+        // After a lead-in ("I'm a postgrad student"), unknown words are not enough.
+        bool known = false;
+        for (size_t k = s; k < e; ++k) known |= a.KnownName(k) && !a.Ambiguous(k);
+        ok = known;
       }
       if (ok) AddName(s, e, raw_end, Mode::kExpect, kExpectConfidence, "person_name.answer");
     }
@@ -832,7 +838,6 @@ absl::Status NameAddressDetector::Detect(const std::vector<Token>& tokens, const
   Analysis analysis(*impl_->gazetteers, tokens, view);
   absl::Status st = analysis.Build();
   if (!st.ok()) return st;
-  if (getenv("NAMES_DEBUG")) fprintf(stderr, "VIEW[%s]\n", view.text.c_str());  // DEBUG-REMOVE
   Finder finder(analysis, final_window);
   for (const Found& f : finder.Run()) {
     Detection d;
@@ -855,3 +860,4 @@ absl::Status NameAddressDetector::Detect(const std::vector<Token>& tokens, const
 }
 
 }  // namespace callredact
+
