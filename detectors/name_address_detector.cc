@@ -1,28 +1,863 @@
 #include "detectors/name_address_detector.h"
 
-namespace callredact {
+#include <algorithm>
+#include <array>
 
-struct NameAddressDetector::Impl {};
+#include "detectors/name_gazetteer.h"
+
+namespace callredact {
+namespace {
+
+constexpr uint32_t kNameBit = 1u << static_cast<int>(v1::CTX_NAME);
+constexpr uint32_t kAddressBit = 1u << static_cast<int>(v1::CTX_ADDRESS);
+
+constexpr double kLabelConfidence = 0.9;
+constexpr double kCueConfidence = 0.9;
+constexpr double kExpectConfidence = 0.85;
+constexpr double kWeakConfidence = 0.85;
+constexpr double kGazPairConfidence = 0.75;
+constexpr double kAddressConfidence = 0.97;
+constexpr double kAddressContextConfidence = 0.88;
+
+constexpr size_t kMaxNameWords = 5;
+constexpr size_t kMaxUnknownWords = 2;
+constexpr size_t kMaxStreetWords = 4;
+
+// How a name run was found; decides which words may be in it.
+enum class Mode {
+  kGazetteer,  // No cue: known names only.
+  kGreeting,   // "thank you, X": known names only.
+  kWeak,       // "this is X": a known or capitalised name.
+  kKin,        // "my wife, X": a known or capitalised first word.
+  kExpect,     // The agent asked for a name.
+  kStrong,     // "my name is X", "Mr X".
+  kLabel,      // "Customer: X" on a screen.
+};
+
+bool AllowsUnknown(Mode m) {
+  return m == Mode::kExpect || m == Mode::kStrong || m == Mode::kLabel;
+}
+
+// One word of the view (a token, or the tokens of a spoken number or e-mail).
+struct Unit {
+  std::string_view text;
+  size_t ft = 0, lt = 0;     // First and last token.
+  bool nl = false;           // A turn, line or screen field break before it.
+  bool gap = false;          // A column gap (two or more spaces) before it.
+  bool chunk_start = false;  // Starts a later chunk of the same speaker.
+  bool punct = false;
+  bool digits = false;
+  bool alpha = false;
+  bool cap = false;
+  bool letter = false;  // A single letter.
+  v1::Source source = v1::TRANSCRIPT;
+  v1::Speaker speaker = v1::SPEAKER_UNSPECIFIED;
+  uint32_t expectation = 0;
+  uint32_t one = 0;  // Bit per GazKind: an entry of exactly this unit.
+  std::array<uint8_t, kGazKindCount> span{};  // Longest entry starting here, in units.
+};
+
+bool IsAlphaWord(std::string_view s) {
+  if (s.empty()) return false;
+  bool letter = false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    if ((c >= 'a' && c <= 'z') || c >= 0x80) {
+      letter = true;
+    } else if ((c == '-' || c == '\'' || c == '/') && i > 0 && i + 1 < s.size()) {
+      continue;
+    } else {
+      return false;
+    }
+  }
+  return letter;
+}
+
+bool IsDigits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+class Analysis {
+ public:
+  Analysis(const NameGazetteers& gaz, const std::vector<Token>& tokens, const View& view)
+      : gaz_(gaz), tokens_(tokens), view_(view) {}
+
+  absl::Status Build() {
+    const std::string& t = view_.text;
+    std::vector<int32_t> unit_at(t.size() + 1, -1);
+    size_t i = 0;
+    bool nl = false;
+    while (i < t.size()) {
+      if (t[i] == ' ' || t[i] == '\n') {
+        nl |= t[i] == '\n';
+        ++i;
+        continue;
+      }
+      size_t b = i;
+      int32_t f = -1, l = -1;
+      while (i < t.size() && t[i] != ' ' && t[i] != '\n') {
+        if (view_.token_at[i] >= 0) {
+          if (f < 0) f = view_.token_at[i];
+          l = std::max(l, view_.token_at[i]);
+        }
+        ++i;
+      }
+      if (f < 0) {
+        nl = false;
+        continue;
+      }
+      Unit u;
+      u.text = std::string_view(t).substr(b, i - b);
+      u.ft = static_cast<size_t>(f);
+      u.lt = static_cast<size_t>(l);
+      const Token& tok = tokens_[u.ft];
+      u.nl = nl || tok.brk >= Break::kTurn;
+      u.chunk_start = tok.brk == Break::kChunk;
+      if (u.ft > 0) {
+        const Token& prev = tokens_[u.ft - 1];
+        u.gap = prev.seq == tok.seq && tok.begin >= prev.end + 2;
+      }
+      u.punct = tok.punct && u.ft == u.lt;
+      u.digits = IsDigits(u.text);
+      u.alpha = !u.punct && IsAlphaWord(u.text);
+      u.cap = tok.capitalized;
+      u.letter = u.alpha && u.text.size() == 1;
+      u.source = tok.source;
+      u.speaker = tok.speaker;
+      u.expectation = tok.expectation;
+      unit_at[b] = static_cast<int32_t>(units_.size());
+      units_.push_back(u);
+      nl = false;
+    }
+    // The unit each view byte belongs to (for match ends).
+    std::vector<int32_t> owner(t.size(), -1);
+    int32_t cur = -1;
+    for (size_t k = 0; k < t.size(); ++k) {
+      if (unit_at[k] >= 0) cur = unit_at[k];
+      if (t[k] != ' ' && t[k] != '\n') owner[k] = cur;
+    }
+    return gaz_.Scan(t, [&](GazKind kind, size_t b, size_t e) {
+      if (unit_at[b] < 0 || e == 0 || owner[e - 1] < 0) return;
+      const size_t ub = static_cast<size_t>(unit_at[b]);
+      const size_t ue = static_cast<size_t>(owner[e - 1]);
+      if (ue < ub || ue - ub >= 255) return;
+      const size_t k = static_cast<size_t>(kind);
+      const uint8_t len = static_cast<uint8_t>(ue - ub + 1);
+      units_[ub].span[k] = std::max(units_[ub].span[k], len);
+      if (len == 1) units_[ub].one |= 1u << k;
+    });
+  }
+
+  size_t size() const { return units_.size(); }
+  const Unit& operator[](size_t i) const { return units_[i]; }
+
+  bool One(size_t i, GazKind k) const {
+    return i < units_.size() && (units_[i].one >> static_cast<size_t>(k) & 1u);
+  }
+  size_t Span(size_t i, GazKind k) const {
+    return i < units_.size() ? units_[i].span[static_cast<size_t>(k)] : 0;
+  }
+  bool Word(size_t i) const { return i < units_.size() && units_[i].alpha; }
+  bool Common(size_t i) const { return One(i, GazKind::kCommonWords); }
+  bool KnownName(size_t i) const {
+    return One(i, GazKind::kFirstNames) || One(i, GazKind::kSurnames);
+  }
+  bool Ambiguous(size_t i) const { return One(i, GazKind::kNameStopwords) || Common(i); }
+  bool Punct(size_t i, std::string_view p) const {
+    return i < units_.size() && units_[i].punct && units_[i].text == p;
+  }
+  // Separates two units: a break before `i`.
+  bool Break(size_t i) const { return i < units_.size() && (units_[i].nl || units_[i].gap); }
+
+ private:
+  const NameGazetteers& gaz_;
+  const std::vector<Token>& tokens_;
+  const View& view_;
+  std::vector<Unit> units_;
+};
+
+struct Found {
+  v1::EntityType type;
+  size_t begin, end;  // Units, end exclusive.
+  double confidence;
+  const char* detector;
+};
+
+class Finder {
+ public:
+  Finder(const Analysis& a, bool final_window) : a_(a), final_(final_window) {
+    org_.assign(a.size(), false);
+    place_only_.assign(a.size(), 0);
+    for (size_t i = 0; i < a.size(); ++i) {
+      const size_t n = a.Span(i, GazKind::kOrganisations);
+      for (size_t k = i; k < i + n && k < a.size(); ++k) org_[k] = true;
+    }
+    claimed_.assign(a.size(), false);
+    last_word_ = a.size();
+    for (size_t i = a.size(); i > 0; --i) {
+      if (!a[i - 1].punct) {
+        last_word_ = i - 1;
+        break;
+      }
+    }
+  }
+
+  std::vector<Found> Run() {
+    FindScreenLabels();
+    FindAddresses();
+    FindNameCues();
+    FindExpectedNames();
+    FindGazetteerNames();
+    return std::move(found_);
+  }
+
+  size_t open_unit() const { return open_; }
+
+ private:
+  // ---- Names -------------------------------------------------------------------------
+
+  // Whether unit `i` can be a word of a name found in `mode`.
+  bool NameWord(size_t i, Mode mode, bool first, size_t* unknown) const {
+    const Analysis& a = a_;
+    if (!a.Word(i) || a[i].letter || claimed_[i] || org_[i]) return false;
+    if (a.One(i, GazKind::kNameTitles) && !first) return false;
+    if (a.One(i, GazKind::kKinshipWords)) return false;
+    const bool known = a.KnownName(i);
+    const bool strong = mode == Mode::kStrong || mode == Mode::kLabel || mode == Mode::kExpect;
+    if ((a.Span(i, GazKind::kStreetTypes) > 0 || a.One(i, GazKind::kNameStopsAfter) ||
+         a.Span(i, GazKind::kAddressPrefixes) > 0) &&
+        !known) {
+      return false;
+    }
+    if (a.Common(i)) {
+      // "April", "Will", "Grant": a capitalised known name after a strong cue or label.
+      return known && a[i].cap && (mode == Mode::kStrong || mode == Mode::kLabel || !first) &&
+             strong;
+    }
+    if (known && !a.One(i, GazKind::kNameStopwords)) return true;
+    if (known) return a[i].cap || strong;
+    const bool place = a.Span(i, GazKind::kPlaceNames) > 0;
+    if (a[i].cap && mode != Mode::kGazetteer && mode != Mode::kGreeting) {
+      if (place && (mode == Mode::kWeak || mode == Mode::kKin) && first) return false;
+      return true;
+    }
+    if (AllowsUnknown(mode) || (mode == Mode::kKin && !first)) {
+      if (*unknown >= kMaxUnknownWords) return false;
+      ++*unknown;
+      return true;
+    }
+    return false;
+  }
+
+  // The end of the name run starting at `start` (== start when there is none).
+  size_t CollectName(size_t start, Mode mode, size_t* raw_end) const {
+    const Analysis& a = a_;
+    size_t i = start, end = start, words = 0, unknown = 0;
+    bool comma_used = false;
+    *raw_end = start;
+    while (i < a.size() && words < kMaxNameWords) {
+      if (i > start && a.Break(i)) break;
+      if (mode == Mode::kLabel && words == 1 && !comma_used && a.Punct(i, ",") &&
+          i + 1 < a.size() && !a.Break(i + 1) && NameWord(i + 1, mode, false, &unknown)) {
+        comma_used = true;
+        i += 2;
+        end = i;
+        ++words;
+        continue;
+      }
+      const size_t p = a.Span(i, GazKind::kSurnameParticles);
+      if (p > 0 && !a.Common(i + p)) {
+        size_t probe = unknown;
+        if (i + p < a.size() && !a.Break(i + p) && NameWord(i + p, mode, false, &probe)) {
+          unknown = probe;
+          i += p + 1;
+          end = i;
+          ++words;
+          continue;
+        }
+        if (i + p > last_word_) *raw_end = i + p;  // "Pieter van der" at the end.
+      }
+      if (!NameWord(i, mode, words == 0, &unknown)) break;
+      ++words;
+      ++i;
+      end = i;
+    }
+    *raw_end = std::max(*raw_end, end);
+    return end;
+  }
+
+  // Checks a name run and records it; returns whether it was taken.
+  bool AddName(size_t start, size_t end, size_t raw_end, Mode mode, double confidence,
+               const char* detector) {
+    const Analysis& a = a_;
+    if (end <= start) return false;
+    // A place or an institution: "Nelson Mandela Drive", "Sol Plaatje University".
+    if (mode != Mode::kLabel && end < a.size() && !a.Break(end) &&
+        (a.Span(end, GazKind::kStreetTypes) > 0 || a.One(end, GazKind::kComplexWords))) {
+      return false;
+    }
+    // "Sizwe Pension Fund", "Thandi General Insurance": a business, not a person.
+    if (mode != Mode::kLabel) {
+      for (size_t k = end; k < end + 3 && k < a.size() && !a.Break(k) && a.Word(k) &&
+                           !a.Common(k);
+           ++k) {
+        if (a.One(k, GazKind::kNameStopsAfter)) return false;
+      }
+    }
+    if (mode == Mode::kGazetteer &&
+        (a.Span(end - 1, GazKind::kStreetTypes) > 0 || a.One(end - 1, GazKind::kComplexWords))) {
+      return false;
+    }
+    if (mode == Mode::kLabel) {
+      // A screen value that is no known name at all ("IMMEDIATE PMT") needs the
+      // "SURNAME, Firstname" form.
+      bool known = false, comma = false;
+      for (size_t k = start; k < end; ++k) {
+        known |= a.KnownName(k);
+        comma |= a.Punct(k, ",");
+      }
+      if (!known && !comma) return false;
+    }
+    for (size_t k = start; k < end; ++k) {
+      if (claimed_[k] || org_[k]) return false;
+    }
+    Claim(start, end);
+    found_.push_back({v1::PERSON_NAME, start, end, confidence, detector});
+    NoteOpen(start, raw_end);
+    return true;
+  }
+
+  void Claim(size_t start, size_t end) {
+    for (size_t k = start; k < end; ++k) claimed_[k] = true;
+  }
+
+  void NoteOpen(size_t start, size_t end) {
+    if (final_ || end == 0) return;
+    if (end - 1 >= last_word_ || end > last_word_) open_ = std::min(open_, start);
+  }
+
+  // Skips "," and fillers after a cue.
+  size_t SkipAfterCue(size_t i) const {
+    const Analysis& a = a_;
+    for (int k = 0; k < 3 && i < a.size(); ++k) {
+      if (a.Punct(i, ",") || a.Punct(i, ":") || a.Punct(i, "-") || a[i].text == "uh" ||
+          a[i].text == "um" || a[i].text == "er") {
+        ++i;
+      } else {
+        break;
+      }
+    }
+    return i;
+  }
+
+  void FindNameCues() {
+    const Analysis& a = a_;
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (a[i].source == v1::SCREEN) continue;
+      size_t cue_end = 0;
+      Mode mode = Mode::kStrong;
+      const char* detector = "person_name.cue";
+      double conf = kCueConfidence;
+      if (size_t n = a.Span(i, GazKind::kNameCues)) {
+        cue_end = i + n;
+      } else if (a.One(i, GazKind::kNameTitles)) {
+        cue_end = i + 1;
+        if (a.Punct(cue_end, ".")) ++cue_end;
+        detector = "person_name.title";
+        // "12 Main Dr": a street, not a title.
+        if (i > 0 && (a[i - 1].digits || a.Span(i - 1, GazKind::kStreetNames) > 0)) continue;
+      } else if (size_t k = a.Span(i, GazKind::kKinshipWords);
+                 k && i > 0 &&
+                 (a[i - 1].text == "my" || a[i - 1].text == "his" || a[i - 1].text == "her" ||
+                  a[i - 1].text == "our" || a[i - 1].text == "your" ||
+                  a[i - 1].text == "their" || a[i - 1].text == "the")) {
+        cue_end = i + k;
+        mode = Mode::kKin;
+        detector = "person_name.relation";
+        size_t j = SkipAfterCue(cue_end);
+        if (j < a.size() && (a[j].text == "is" || a[j].text == "was")) ++j;
+        cue_end = j;
+      } else if (size_t w = a.Span(i, GazKind::kNameCuesWeak)) {
+        cue_end = i + w;
+        mode = Mode::kWeak;
+        conf = kWeakConfidence;
+        detector = "person_name.cue_weak";
+      } else if (size_t g = a.Span(i, GazKind::kNameGreetings)) {
+        cue_end = i + g;
+        mode = Mode::kGreeting;
+        conf = kWeakConfidence;
+        detector = "person_name.greeting";
+      } else {
+        continue;
+      }
+      size_t s = SkipAfterCue(cue_end);
+      if (s >= a.size() || (s > i + 1 && a[s].nl)) continue;
+      size_t raw_end;
+      size_t e = CollectName(s, mode, &raw_end);
+      if (e > s) {
+        // A weak cue needs a known or capitalised first word.
+        AddName(s, e, raw_end, mode, conf, detector);
+      } else if (mode == Mode::kStrong && s > last_word_) {
+        // "my name is" at the end of the window: the name comes next. The cue itself is
+        // not personal; nothing to hold.
+      }
+    }
+  }
+
+  // Skips the lead-in of an answer ("yes, my wife", "it's my account,", "Mine,").
+  size_t SkipLeadIn(size_t i, size_t limit) const {
+    const Analysis& a = a_;
+    const size_t start = i;
+    while (i < a.size() && i - start < limit && (i == start || !a[i].nl)) {
+      if (a[i].punct || a.Common(i) || a.One(i, GazKind::kKinshipWords) ||
+          a.Span(i, GazKind::kNameCuesWeak) > 0 || a.Span(i, GazKind::kNameGreetings) > 0 ||
+          (a[i].digits && i == start)) {
+        if (a[i].digits) break;
+        ++i;
+        continue;
+      }
+      break;
+    }
+    return i;
+  }
+
+  // The customer's answer to "your full names please".
+  void FindExpectedNames() {
+    const Analysis& a = a_;
+    for (size_t c = 0; c < a.size(); ++c) {
+      const Unit& u = a[c];
+      if (u.source != v1::TRANSCRIPT || u.speaker != v1::CUSTOMER) continue;
+      if (!(u.expectation & kNameBit)) continue;
+      if (!(c == 0 || u.nl || u.chunk_start)) continue;
+      size_t s = SkipLeadIn(c, 8);
+      if (s >= a.size() || (s > c && a[s].nl)) continue;
+      // Spelled out: "G U M E D E", "d for delta u for uniform ...".
+      // (A spoken "o" is a digit in the view.)
+      auto letter = [&](size_t k) { return a[k].letter || a[k].text == "0"; };
+      if (letter(s)) {
+        size_t e = s;
+        while (e < a.size() && (e == s || !a.Break(e)) &&
+               (letter(e) || (a[e].punct && a[e].text != "." && a[e].text != "?"))) {
+          ++e;
+        }
+        while (e > s && a[e - 1].punct) --e;
+        size_t letters = 0;
+        for (size_t k = s; k < e; ++k) letters += a[k].letter;
+        if (letters >= 3) {
+          if (AddName(s, e, e, Mode::kExpect, kExpectConfidence, "person_name.spelled")) continue;
+        }
+      }
+      size_t raw_end;
+      size_t e = CollectName(s, Mode::kExpect, &raw_end);
+      if (e <= s) continue;
+      const size_t words = e - s;
+      bool ok = words >= 2 || (a.KnownName(s) && !a.Ambiguous(s));
+      if (!ok) {
+        // A single unknown word: only when it is the whole answer.
+        size_t k = e;
+        while (k < a.size() && a[k].punct && !a[k].nl) ++k;
+        ok = s == c && (k >= a.size() || a[k].nl || a[k].chunk_start);
+      }
+      if (ok && s != c) {
+        // After a lead-in ("I'm a postgrad student"), unknown words are not enough.
+        bool known = false;
+        for (size_t k = s; k < e; ++k) known |= a.KnownName(k) && !a.Ambiguous(k);
+        ok = known;
+      }
+      if (ok) AddName(s, e, raw_end, Mode::kExpect, kExpectConfidence, "person_name.answer");
+    }
+  }
+
+  // Known first name followed by a known surname (or capitalised words around a known
+  // name in cased text), anywhere.
+  void FindGazetteerNames() {
+    const Analysis& a = a_;
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (claimed_[i] || !a.Word(i) || !a.KnownName(i) || a.Ambiguous(i)) continue;
+      if (i > 0 && !a.Break(i) && !claimed_[i - 1] && a.Word(i - 1) && a[i - 1].cap &&
+          !a.Common(i - 1) && a[i].cap) {
+        continue;  // Part of a longer capitalised run that starts earlier.
+      }
+      size_t raw_end;
+      size_t e = CollectName(i, Mode::kGazetteer, &raw_end);
+      if (e - i < 2) continue;
+      size_t known = 0;
+      for (size_t k = i; k < e; ++k) known += a.KnownName(k) && !a.Ambiguous(k);
+      bool all_cap = true;
+      for (size_t k = i; k < e; ++k) all_cap &= a[k].cap || a.Span(k, GazKind::kSurnameParticles) > 0;
+      if (known < 2 && !(all_cap && known >= 1)) continue;
+      if (!a.One(i, GazKind::kFirstNames) && !all_cap) continue;
+      // A place written like a name ("George Goch") is left alone.
+      if (a.Span(i, GazKind::kPlaceNames) >= e - i) continue;
+      AddName(i, e, raw_end, Mode::kGazetteer, kGazPairConfidence, "person_name.gazetteer");
+    }
+  }
+
+  // ---- Screens -----------------------------------------------------------------------
+
+  // Whether unit `i` starts a field: line start, after "[", "|", "{", "," or a gap.
+  bool FieldStart(size_t i) const {
+    const Analysis& a = a_;
+    if (i == 0 || a[i].nl || a[i].gap) return true;
+    const std::string_view p = a[i - 1].text;
+    return a[i - 1].punct && (p == "[" || p == "|" || p == "{" || p == "," || p == "\"" ||
+                              p == ";" || p == ":");
+  }
+
+  // After a label ending at `i`: skips "1", "(CHD)" and the separator (":", dotted
+  // leaders, JSON quotes). Returns the value's first unit, or npos without a separator.
+  size_t SkipSeparator(size_t i) const {
+    const Analysis& a = a_;
+    for (int k = 0; k < 4 && i < a.size(); ++k) {
+      if (a[i].digits && a[i].text.size() <= 2) {
+        ++i;
+      } else if (a.Punct(i, "(") && i + 2 < a.size() && a.Punct(i + 2, ")")) {
+        i += 3;
+      } else {
+        break;
+      }
+    }
+    bool sep = false;
+    while (i < a.size() && a[i].punct && !a.Break(i) &&
+           (a[i].text == ":" || a[i].text == "." || a[i].text == "\"" || a[i].text == "=" ||
+            a[i].text == "-")) {
+      sep |= a[i].text == ":" || a[i].text == "." || a[i].text == "=";
+      ++i;
+    }
+    if (i < a.size() && a[i].nl) return std::string::npos;
+    return sep ? i : std::string::npos;
+  }
+
+  void FindScreenLabels() {
+    const Analysis& a = a_;
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (a[i].source != v1::SCREEN || !FieldStart(i)) continue;
+      const size_t nl = a.Span(i, GazKind::kNameLabels);
+      const size_t al = a.Span(i, GazKind::kAddressLabels);
+      if (al >= nl && al > 0) {
+        size_t v = SkipSeparator(i + al);
+        if (v == std::string::npos) continue;
+        size_t e = v;
+        bool digit = false, street = false;
+        while (e < a.size() && (e == v || !a.Break(e))) {
+          const std::string_view t = a[e].text;
+          if (a[e].punct && (t == "|" || t == "]" || t == "}" || t == "\"" || t == "[")) break;
+          digit |= a[e].digits || (!a[e].alpha && !a[e].punct);
+          street |= a.Span(e, GazKind::kStreetTypes) > 0 || a.Span(e, GazKind::kPlaceNames) > 0 ||
+                    a.Span(e, GazKind::kAddressPrefixes) > 0;
+          ++e;
+        }
+        while (e > v && a[e - 1].punct) --e;
+        if (e > v && (digit || street) && (digit || e - v >= 2)) {
+          Claim(v, e);
+          found_.push_back({v1::STREET_ADDRESS, v, e, kAddressConfidence, "street_address.label"});
+        }
+        continue;
+      }
+      if (nl == 0) {
+        // A table row that starts with "SURNAME, Firstname".
+        if (a[i].nl || i == 0) {
+          size_t raw_end;
+          size_t e = CollectName(i, Mode::kLabel, &raw_end);
+          bool comma = false, known = false;
+          for (size_t k = i; k < e; ++k) {
+            comma |= a.Punct(k, ",");
+            known |= a.KnownName(k);
+          }
+          if (comma && known && (e >= a.size() || a.Break(e))) {
+            AddName(i, e, raw_end, Mode::kLabel, kExpectConfidence, "person_name.row");
+          }
+        }
+        continue;
+      }
+      size_t v = SkipSeparator(i + nl);
+      bool bare = false;
+      if (v == std::string::npos) {
+        // "Member Ntombi Mqhayi", "Client<TAB>Kagiso Molefe": no separator, so only
+        // capitalised words with a known name among them.
+        if (!(a[i].nl || i == 0) || i + nl >= a.size()) continue;
+        v = i + nl;
+        bare = true;
+      }
+      size_t raw_end;
+      size_t e = CollectName(v, Mode::kLabel, &raw_end);
+      if (e <= v) continue;
+      if (bare) {
+        bool caps = e - v >= 2, known = false;
+        for (size_t k = v; k < e; ++k) {
+          caps &= a[k].cap || a[k].punct;
+          known |= a.KnownName(k) && !a.Ambiguous(k);
+        }
+        if (!caps || !known) continue;
+      }
+      AddName(v, e, raw_end, Mode::kLabel, kLabelConfidence, "person_name.label");
+    }
+  }
+
+  // ---- Addresses ---------------------------------------------------------------------
+
+  bool HouseNumber(size_t i) const {
+    const Analysis& a = a_;
+    if (i >= a.size()) return false;
+    const std::string_view t = a[i].text;
+    if (a[i].digits) return t.size() <= 5;
+    // "12a"
+    return t.size() >= 2 && t.size() <= 6 && IsDigits(t.substr(0, t.size() - 1)) &&
+           t.back() >= 'a' && t.back() <= 'z';
+  }
+
+  bool StreetWord(size_t i) const {
+    const Analysis& a = a_;
+    return a.Word(i) && !a[i].letter && (!a.Common(i) || a.Span(i, GazKind::kStreetNames) > 0) &&
+           !org_[i];
+  }
+
+  // "12 Main Road", "183 Jan Smuts Avenue": returns the end, or i.
+  // The end of a house number at `i` ("12", "12a", "100 and 67" from "one hundred and
+  // sixty seven"), or i.
+  size_t NumberEnd(size_t i) const {
+    const Analysis& a = a_;
+    if (!HouseNumber(i)) return i;
+    if (a[i].digits && i + 2 < a.size() && a[i + 1].text == "and" && a[i + 2].digits &&
+        a[i + 2].text.size() <= 2 && !a.Break(i + 1) && !a.Break(i + 2)) {
+      return i + 3;
+    }
+    return i + 1;
+  }
+
+  size_t StreetCore(size_t i) const {
+    const Analysis& a = a_;
+    if (!HouseNumber(i)) return i;
+    size_t j = NumberEnd(i);
+    if (a.Punct(j, ",")) ++j;
+    for (size_t words = 0; words <= kMaxStreetWords && j < a.size() && !a.Break(j); ++words) {
+      const size_t type = a.Span(j, GazKind::kStreetTypes);
+      if (type > 0 && (words >= 1 || type >= 2) && !a.One(j, GazKind::kAddressAreaWords)) {
+        size_t e = j + type;
+        if (a.Punct(e, ".") && !(e + 1 < a.size() && a[e + 1].chunk_start)) ++e;  // "St."
+        return e;
+      }
+      if (!StreetWord(j)) break;
+      ++j;
+    }
+    return i;
+  }
+
+  // "Unit 4", "PO Box 1830", "Farm Leeuwkraal 274": returns the end, or i.
+  size_t PrefixCore(size_t i) const {
+    const Analysis& a = a_;
+    const size_t p = a.Span(i, GazKind::kAddressPrefixes);
+    if (p == 0) return i;
+    size_t j = i + p;
+    for (size_t words = 0; words <= 3 && j < a.size() && !a.Break(j); ++words) {
+      if (HouseNumber(j)) return NumberEnd(j);
+      if (a[j].letter && words == 0 && !a.Common(j)) return j + 1;
+      if (!StreetWord(j)) break;
+      ++j;
+    }
+    return i;
+  }
+
+  // "Sunset Villas", "Eagle's Nest Estate": words ending in a complex word.
+  size_t ComplexName(size_t i) const {
+    const Analysis& a = a_;
+    size_t best = i;
+    size_t j = i;
+    for (size_t words = 0; words < 4 && j < a.size() && (j == i || !a.Break(j)); ++words) {
+      const size_t c = a.Span(j, GazKind::kComplexWords);
+      if (c > 0 && j > i) best = j + c;
+      if (!StreetWord(j)) break;
+      ++j;
+    }
+    return best;
+  }
+
+  // A whole address from `i`: cores, then suburb, city, province, postal code.
+  // `context`: an address cue or the agent's question came before. Returns the end, or i.
+  size_t AddressFrom(size_t i, bool context, bool* complete) const {
+    const Analysis& a = a_;
+    size_t pos = i, end = i;
+    bool street = false, unit = false, box = false, any = false, postal = false;
+    *complete = false;
+    while (pos < a.size() && !postal) {
+      size_t p = pos;
+      if (any) {
+        if (a.Break(p)) break;
+        while (p < a.size() && (a.Punct(p, ",") || a.Punct(p, ";") || a.Punct(p, "-") ||
+                                (a.Punct(p, ".") && p + 1 < a.size() && a[p + 1].chunk_start))) {
+          ++p;
+        }
+        if (p >= a.size() || a[p].nl) break;
+      }
+      size_t e;
+      if ((e = StreetCore(p)) > p) {
+        street = true;
+      } else if ((e = PrefixCore(p)) > p) {
+        const std::string_view w = a[p].text;
+        if (w == "unit" || w == "flat" || w == "apartment" || w == "apt" || w == "suite" ||
+            w == "woonstel") {
+          unit = true;
+        } else {
+          box = true;
+        }
+      } else if ((unit || any) && (e = ComplexName(p)) > p) {
+      } else if (any && a.Span(p, GazKind::kAddressAreaWords) > 0 &&
+                 (HouseNumber(p + a.Span(p, GazKind::kAddressAreaWords)) ||
+                  a[p + a.Span(p, GazKind::kAddressAreaWords)].letter)) {
+        e = p + a.Span(p, GazKind::kAddressAreaWords) + 1;
+      } else if ((any || context) && a.Span(p, GazKind::kPlaceNames) > 0 && !org_[p]) {
+        e = p + a.Span(p, GazKind::kPlaceNames);
+      } else if ((any || context) && a[p].digits && a[p].text.size() == 4) {
+        e = p + 1;
+        postal = true;
+      } else if (any && a[p].cap && StreetWord(p) && a[p].source != v1::SCREEN) {
+        // An unlisted suburb in cased text: "Dan Pienaar", "Walmer".
+        e = p;
+        while (e < a.size() && e - p < 3 && (e == p || !a.Break(e)) && a[e].cap && StreetWord(e)) {
+          ++e;
+        }
+      } else if (any && StreetWord(p) && a[p].source != v1::SCREEN) {
+        // Lower-case unknown words count only when a place or a postal code follows.
+        size_t q = p;
+        while (q < a.size() && q - p < 3 && (q == p || !a.Break(q)) && StreetWord(q) &&
+               a.Span(q, GazKind::kPlaceNames) == 0) {
+          ++q;
+        }
+        if (q < a.size() && !a.Break(q) &&
+            (a.Span(q, GazKind::kPlaceNames) > 0 || (a[q].digits && a[q].text.size() == 4))) {
+          e = q;
+        } else {
+          break;
+        }
+      } else if (context && !any && HouseNumber(p)) {
+        // "it's 1156" after "what's the delivery address".
+        e = NumberEnd(p);
+      } else {
+        break;
+      }
+      any = true;
+      end = e;
+      pos = e;
+    }
+    if (end == i) return i;
+    if (street || box || (unit && end > PrefixCore(i))) {
+      *complete = true;
+      return end;
+    }
+    if (context) return end;
+    return i;
+  }
+
+  void FindAddresses() {
+    const Analysis& a = a_;
+    std::vector<bool> cue(a.size() + 1, false);
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (size_t n = a.Span(i, GazKind::kAddressCues)) {
+        for (size_t k = i + n; k < i + n + 3 && k <= a.size(); ++k) cue[k] = true;
+      }
+    }
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (claimed_[i] || a[i].punct || a[i].source == v1::SCREEN) continue;
+      if (i > 0 && !a.Break(i) && !a[i - 1].alpha && !a[i - 1].punct) {
+        continue;  // Inside a longer number or an amount.
+      }
+      bool context = cue[i];
+      if (!context && a[i].speaker == v1::CUSTOMER && (a[i].expectation & kAddressBit)) {
+        // The answer's first words after a lead-in ("it's", "at home").
+        size_t c = i;
+        while (c > 0 && !a[c].nl && !a[c].chunk_start && i - c < 4) --c;
+        context = (c == 0 || a[c].nl || a[c].chunk_start) && SkipLeadIn(c, 4) == i;
+      }
+      bool complete = false;
+      size_t e = AddressFrom(i, context, &complete);
+      if (e <= i) {
+        if (!final_ && (context || HouseNumber(i) || a.Span(i, GazKind::kAddressPrefixes) > 0)) {
+          NoteOpenAddress(i, context);
+        }
+        continue;
+      }
+      for (size_t k = i; k < e; ++k) {
+        if (claimed_[k]) e = k;
+      }
+      if (e <= i) continue;
+      Claim(i, e);
+      found_.push_back({v1::STREET_ADDRESS, i, e,
+                        complete ? kAddressConfidence : kAddressContextConfidence,
+                        complete ? "street_address" : "street_address.answer"});
+      NoteOpen(i, e);
+      i = e - 1;
+    }
+  }
+
+  // "I stay at 12 Main" at the end of the window: the street type may come next.
+  void NoteOpenAddress(size_t i, bool context) {
+    const Analysis& a = a_;
+    if (!(HouseNumber(i) || a.Span(i, GazKind::kAddressPrefixes) > 0)) return;
+    size_t j = i + std::max<size_t>(1, a.Span(i, GazKind::kAddressPrefixes));
+    while (j < a.size() && j - i < 6 && !a.Break(j) && (StreetWord(j) || HouseNumber(j))) ++j;
+    if (j > last_word_ && (context || j > i + 1 || a.Span(i, GazKind::kAddressPrefixes) > 0)) {
+      open_ = std::min(open_, i);
+    }
+  }
+
+  const Analysis& a_;
+  const bool final_;
+  std::vector<bool> org_;
+  std::vector<uint8_t> place_only_;
+  std::vector<bool> claimed_;
+  std::vector<Found> found_;
+  size_t last_word_ = 0;
+  size_t open_ = SIZE_MAX;
+};
+
+}  // namespace
+
+struct NameAddressDetector::Impl {
+  std::unique_ptr<NameGazetteers> gazetteers;
+};
 
 NameAddressDetector::NameAddressDetector() : impl_(std::make_unique<Impl>()) {}
 NameAddressDetector::~NameAddressDetector() = default;
 
 absl::StatusOr<std::unique_ptr<NameAddressDetector>> NameAddressDetector::Load(
     const v1::DetectorPack& pack, const std::string& pack_path) {
-  (void)pack;
-  (void)pack_path;
-  return std::unique_ptr<NameAddressDetector>(new NameAddressDetector());
+  auto gaz = NameGazetteers::Load(pack, pack_path);
+  if (!gaz.ok()) return gaz.status();
+  std::unique_ptr<NameAddressDetector> d(new NameAddressDetector());
+  d->impl_->gazetteers = std::move(*gaz);
+  return d;
 }
 
 absl::Status NameAddressDetector::Detect(const std::vector<Token>& tokens, const View& view,
                                          bool final_window, std::vector<Detection>* out,
                                          size_t* open_from) const {
-  (void)tokens;
-  (void)view;
-  (void)final_window;
-  (void)out;
-  (void)open_from;
+  Analysis analysis(*impl_->gazetteers, tokens, view);
+  absl::Status st = analysis.Build();
+  if (!st.ok()) return st;
+  Finder finder(analysis, final_window);
+  for (const Found& f : finder.Run()) {
+    Detection d;
+    d.type = f.type;
+    d.confidence = f.confidence;
+    d.detector = f.detector;
+    d.first_token = analysis[f.begin].ft;
+    d.last_token = analysis[f.end - 1].lt;
+    for (size_t k = f.begin; k < f.end; ++k) {
+      if (analysis[k].punct) continue;
+      if (!d.normalized.empty()) d.normalized.push_back(' ');
+      d.normalized.append(analysis[k].text);
+    }
+    out->push_back(std::move(d));
+  }
+  if (finder.open_unit() < analysis.size()) {
+    *open_from = std::min(*open_from, analysis[finder.open_unit()].ft);
+  }
   return absl::OkStatus();
 }
 
 }  // namespace callredact
+

@@ -82,6 +82,10 @@ std::vector<Token> Tokenize(const v1::Chunk& chunk, Break first_break) {
     t.end = static_cast<uint32_t>(e);
     t.norm = Lower(std::string_view(text).substr(b, e - b));
     t.punct = punct;
+    {
+      const unsigned char c0 = static_cast<unsigned char>(text[b]);
+      t.capitalized = !punct && ((c0 >= 'A' && c0 <= 'Z') || c0 >= 0xC0);
+    }
     t.source = chunk.source();
     t.speaker = chunk.speaker();
     if (tokens.empty()) {

@@ -31,6 +31,9 @@ struct Token {
   uint32_t end = 0;
   std::string norm;        // Lower-case (ASCII) form; the text the detectors read.
   bool punct = false;      // Punctuation only.
+  // The original word starts with an ASCII upper-case letter or a non-ASCII letter
+  // (casing is otherwise lost in `norm`).
+  bool capitalized = false;
   Break brk = Break::kNone;
   int64_t start_ms = -1;   // Audio time of the word it is part of; -1 when unknown.
   int64_t end_ms = -1;
