@@ -199,7 +199,6 @@ class Finder {
  public:
   Finder(const Analysis& a, bool final_window) : a_(a), final_(final_window) {
     org_.assign(a.size(), false);
-    place_only_.assign(a.size(), 0);
     for (size_t i = 0; i < a.size(); ++i) {
       const size_t n = a.Span(i, GazKind::kOrganisations);
       for (size_t k = i; k < i + n && k < a.size(); ++k) org_[k] = true;
@@ -821,7 +820,6 @@ class Finder {
   const Analysis& a_;
   const bool final_;
   std::vector<bool> org_;
-  std::vector<uint8_t> place_only_;
   std::vector<bool> claimed_;
   std::vector<Found> found_;
   size_t last_word_ = 0;
