@@ -133,6 +133,14 @@ class Analysis {
       units_.push_back(u);
       nl = false;
     }
+    // "k for kilo": the view keeps the letter; its unit covers the spelling words too.
+    for (size_t k = 0; k < units_.size(); ++k) {
+      if (!units_[k].letter) continue;
+      const size_t limit = k + 1 < units_.size() ? units_[k + 1].ft : tokens_.size();
+      size_t lt = units_[k].lt;
+      while (lt + 1 < limit && lt + 1 <= units_[k].lt + 2 && !tokens_[lt + 1].punct) ++lt;
+      if (lt == units_[k].lt + 2 && tokens_[units_[k].lt + 1].norm == "for") units_[k].lt = lt;
+    }
     // The unit each view byte belongs to (for match ends).
     std::vector<int32_t> owner(t.size(), -1);
     int32_t cur = -1;
@@ -191,7 +199,6 @@ class Finder {
  public:
   Finder(const Analysis& a, bool final_window) : a_(a), final_(final_window) {
     org_.assign(a.size(), false);
-    place_only_.assign(a.size(), 0);
     for (size_t i = 0; i < a.size(); ++i) {
       const size_t n = a.Span(i, GazKind::kOrganisations);
       for (size_t k = i; k < i + n && k < a.size(); ++k) org_[k] = true;
@@ -442,11 +449,17 @@ class Finder {
         size_t e = s;
         while (e < a.size() && (e == s || !a.Break(e)) &&
                (letter(e) || (a[e].punct && a[e].text != "." && a[e].text != "?"))) {
+          // "o for oscar": the view has the digit and the spelling words.
+          if (a[e].text == "0" && e + 2 < a.size() && a[e + 1].text == "for" &&
+              a[e + 2].text.front() == 'o') {
+            e += 3;
+            continue;
+          }
           ++e;
         }
         while (e > s && a[e - 1].punct) --e;
         size_t letters = 0;
-        for (size_t k = s; k < e; ++k) letters += a[k].letter;
+        for (size_t k = s; k < e; ++k) letters += letter(k);
         if (letters >= 3) {
           if (AddName(s, e, e, Mode::kExpect, kExpectConfidence, "person_name.spelled")) continue;
         }
@@ -807,7 +820,6 @@ class Finder {
   const Analysis& a_;
   const bool final_;
   std::vector<bool> org_;
-  std::vector<uint8_t> place_only_;
   std::vector<bool> claimed_;
   std::vector<Found> found_;
   size_t last_word_ = 0;

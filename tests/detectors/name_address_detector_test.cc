@@ -1,0 +1,283 @@
+// PERSON_NAME and STREET_ADDRESS: cue phrases, screen labels, dialogue expectation,
+// gazetteers, and the hard negatives (organisations, places alone, ordinary words).
+// Every name and address here is made up.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "detectors/engine.h"
+#include "gtest/gtest.h"
+#include "pipeline/batch.h"
+#include "pipeline/policy.h"
+
+namespace callredact {
+namespace {
+
+// One chunk: "A: ..." agent, "C: ..." customer, "S: ..." screen.
+using Dialogue = std::vector<std::string>;
+
+struct Found {
+  v1::EntityType type;
+  std::string text;  // The covered chunk text.
+};
+
+class NameAddressTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto engine = Engine::Load(CALLREDACT_SOURCE_DIR "/models");
+    ASSERT_TRUE(engine.ok()) << engine.status();
+    engine_ = new std::shared_ptr<const Engine>(*engine);
+  }
+  static void TearDownTestSuite() {
+    delete engine_;
+    engine_ = nullptr;
+  }
+
+  // Runs the dialogue through RedactCall; returns each event part's text.
+  static std::vector<Found> Run(const Dialogue& lines) {
+    v1::Call call;
+    std::vector<std::string> texts;
+    for (size_t i = 0; i < lines.size(); ++i) {
+      v1::Chunk* c = call.add_chunks();
+      c->set_seq(i);
+      c->set_is_final(true);
+      const char who = lines[i][0];
+      c->set_text(lines[i].substr(3));
+      if (who == 'S') {
+        c->set_source(v1::SCREEN);
+      } else {
+        c->set_source(v1::TRANSCRIPT);
+        c->set_speaker(who == 'A' ? v1::AGENT : v1::CUSTOMER);
+      }
+      texts.push_back(c->text());
+    }
+    auto out = RedactCall(*engine_, Policy::Default(), call);
+    EXPECT_TRUE(out.ok()) << out.status();
+    std::vector<Found> found;
+    if (!out.ok()) return found;
+    for (const v1::RedactedChunk& rc : out->chunks()) {
+      for (const v1::DetectionEvent& e : rc.events()) {
+        for (const v1::Span& s : e.spans()) {
+          found.push_back({e.type(), texts[s.seq()].substr(s.start(), s.end() - s.start())});
+        }
+      }
+    }
+    return found;
+  }
+
+  static std::shared_ptr<const Engine>* engine_;
+};
+
+std::shared_ptr<const Engine>* NameAddressTest::engine_ = nullptr;
+
+struct Case {
+  const char* what;
+  Dialogue lines;
+  // Entity texts that must be found with this type, exactly.
+  std::vector<std::pair<v1::EntityType, std::string>> want;
+  // Texts no PERSON_NAME or STREET_ADDRESS event may touch.
+  std::vector<std::string> not_pii;
+};
+
+void Check(const std::vector<Found>& found, const Case& c) {
+  for (const auto& [type, text] : c.want) {
+    bool ok = false;
+    for (const Found& f : found) ok |= f.type == type && f.text == text;
+    EXPECT_TRUE(ok) << "not found as " << v1::EntityType_Name(type) << ": " << text;
+  }
+  for (const std::string& text : c.not_pii) {
+    for (const Found& f : found) {
+      if (f.type != v1::PERSON_NAME && f.type != v1::STREET_ADDRESS) continue;
+      EXPECT_TRUE(f.text.find(text) == std::string::npos && text.find(f.text) == std::string::npos)
+          << "flagged " << v1::EntityType_Name(f.type) << ": " << f.text;
+    }
+  }
+}
+
+constexpr v1::EntityType kName = v1::PERSON_NAME;
+constexpr v1::EntityType kAddr = v1::STREET_ADDRESS;
+
+TEST_F(NameAddressTest, Names) {
+  const std::vector<Case> cases = {
+      {"strong cue, invented name",
+       {"C: Hi, my name is Zukhanye Mqhayi-Baartman and I want to query my account"},
+       {{kName, "Zukhanye Mqhayi-Baartman"}},
+       {"query"}},
+      {"strong cue, lower case, invented name",
+       {"C: my name is xolisweni dubazana i'm phoning about my claim"},
+       {{kName, "xolisweni dubazana"}},
+       {"phoning"}},
+      {"surname particle",
+       {"C: Morning, it's Pieter van der Merwe I need to update my details"},
+       {{kName, "Pieter van der Merwe"}},
+       {"update"}},
+      {"third party after a relation",
+       {"C: The policy is also for my mother, Nokuthula Sithole and her cell is 082 555 1234"},
+       {{kName, "Nokuthula Sithole"}},
+       {"cell"}},
+      {"relation in lower case",
+       {"C: his wife thembeka zungu is not well"},
+       {{kName, "thembeka zungu"}},
+       {"well"}},
+      {"title",
+       {"A: Thank you, Mrs Oosterwyk. How can I help?"},
+       {{kName, "Oosterwyk"}},
+       {"help"}},
+      {"her name is, lower case",
+       {"A: and the name of the deceased", "C: her name is hlengiwe mabuza"},
+       {{kName, "hlengiwe mabuza"}},
+       {}},
+      {"answer to the agent's question, lower case",
+       {"A: your full names please", "C: khanyisile mothibedi"},
+       {{kName, "khanyisile mothibedi"}},
+       {}},
+      {"answer with a lead-in",
+       {"A: And whose name is the account in?", "C: Mine, Buhlebezwe Radebe."},
+       {{kName, "Buhlebezwe Radebe"}},
+       {"Mine"}},
+      {"spelled surname",
+       {"A: Can you spell the surname for me please?", "C: M for mike, O for oscar, K for kilo."},
+       {{kName, "M for mike, O for oscar, K for kilo"}},
+       {}},
+      {"gazetteer pair without a cue",
+       {"C: The money went to Thandi Nkosi yesterday."},
+       {{kName, "Thandi Nkosi"}},
+       {"yesterday"}},
+      {"an ordinary answer is not a name",
+       {"A: And your full name?", "C: Wait, I have the ID here."},
+       {},
+       {"Wait", "ID", "here"}},
+      {"an answer after a lead-in with unknown words",
+       {"A: your name please", "C: hallo i'm a postgrad student"},
+       {},
+       {"postgrad", "student"}},
+      {"weak cue before an ordinary word",
+       {"C: This is about my account, it's urgent."},
+       {},
+       {"about", "urgent"}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    Check(Run(c.lines), c);
+  }
+}
+
+TEST_F(NameAddressTest, ScreenLabels) {
+  const std::vector<Case> cases = {
+      {"Customer label",
+       {"S: Customer: Lindokuhle Mabena | Account: 4106781865"},
+       {{kName, "Lindokuhle Mabena"}},
+       {"Account"}},
+      {"SURNAME, Firstname",
+       {"S: [Policy holder: Amahle Dube]  [Deceased: TSHABALALA, Mandisa]"},
+       {{kName, "Amahle Dube"}, {kName, "TSHABALALA, Mandisa"}},
+       {}},
+      {"dotted leaders",
+       {"S: Borrower .......... Sizwe Ngcobo\nID ................ 8709296096082"},
+       {{kName, "Sizwe Ngcobo"}},
+       {}},
+      {"numbered applicant",
+       {"S: Applicant 2: NOMSA KHOZA\nGross income: R35 500"},
+       {{kName, "NOMSA KHOZA"}},
+       {"Gross"}},
+      {"JSON field",
+       {"S: {\"msisdn\": \"0831234567\", \"holder\": \"Anele Ntuli\", \"package\": \"Smart\"}"},
+       {{kName, "Anele Ntuli"}},
+       {"Smart"}},
+      {"a value that is no name",
+       {"S: Beneficiary: IMMEDIATE PMT\nStatus: Active"},
+       {},
+       {"IMMEDIATE", "Active"}},
+      {"address label",
+       {"S: Address: 5211 Lekganyane St, Tafelsig, Mitchells Plain, 7785 | Tariff: Homelight"},
+       {{kAddr, "5211 Lekganyane St, Tafelsig, Mitchells Plain, 7785"}},
+       {"Tariff", "Homelight"}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    Check(Run(c.lines), c);
+  }
+}
+
+TEST_F(NameAddressTest, Addresses) {
+  const std::vector<Case> cases = {
+      {"street, suburb, city, postal code",
+       {"C: I stay at 129 Beach Road, Rondebosch, Cape Town, 7700"},
+       {{kAddr, "129 Beach Road, Rondebosch, Cape Town, 7700"}},
+       {"stay"}},
+      {"invented street name",
+       {"C: I live at 48 Qhawekazi Crescent, Bellville, Cape Town"},
+       {{kAddr, "48 Qhawekazi Crescent, Bellville, Cape Town"}},
+       {}},
+      {"spoken numbers",
+       {"A: What's the delivery address?", "C: Fifty three Mopane Street Randburg two one nine four."},
+       {{kAddr, "Fifty three Mopane Street Randburg two one nine four"}},
+       {}},
+      {"unit and complex",
+       {"A: And the property address?",
+        "C: Unit 22, Marula Mews, 97 Dadels Straat, Northdale, 3201."},
+       {{kAddr, "Unit 22, Marula Mews, 97 Dadels Straat, Northdale, 3201"}},
+       {}},
+      {"PO box",
+       {"A: and your postal address", "C: po box 1830 durban 4092"},
+       {{kAddr, "po box 1830 durban 4092"}},
+       {}},
+      {"township extension",
+       {"C: It's 4236 Lekganyane Street, Extension 8, Thembalethu."},
+       {{kAddr, "4236 Lekganyane Street, Extension 8, Thembalethu"}},
+       {}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    Check(Run(c.lines), c);
+  }
+}
+
+TEST_F(NameAddressTest, NotPersonalInformation) {
+  const std::vector<Case> cases = {
+      {"bank and branch", {"C: I bank with Capitec at the Menlyn branch."}, {}, {"Capitec", "Menlyn"}},
+      {"hospital after a title",
+       {"C: she was admitted at dr george mukhari hospital last week"},
+       {},
+       {"george", "mukhari"}},
+      {"street named after people",
+       {"C: The office is on Nelson Mandela Drive."},
+       {},
+       {"Nelson", "Mandela"}},
+      {"university", {"A: Thank you for calling Sol Plaatje University."}, {}, {"Sol", "Plaatje"}},
+      {"business after a greeting",
+       {"A: good afternoon sizwe pension fund member services"},
+       {},
+       {"sizwe"}},
+      {"place alone", {"C: I moved to Durban last year."}, {}, {"Durban"}},
+      {"unit without an address question",
+       {"C: I was in unit 46 at the old place."},
+       {},
+       {"unit 46"}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    Check(Run(c.lines), c);
+  }
+}
+
+TEST_F(NameAddressTest, OpenTailIsHeldAndCompleted) {
+  // A name or address cut at the end of a chunk is completed by the next chunk.
+  const std::vector<Case> cases = {
+      {"name over two chunks",
+       {"C: my name is Pieter van der", "C: Merwe and I want to query my account"},
+       {{kName, "Pieter van der"}, {kName, "Merwe"}},
+       {"query"}},
+      {"address over two chunks",
+       {"C: I stay at 12 Main", "C: Road, Rondebosch"},
+       {{kAddr, "12 Main"}, {kAddr, "Road, Rondebosch"}},
+       {}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    Check(Run(c.lines), c);
+  }
+}
+
+}  // namespace
+}  // namespace callredact
