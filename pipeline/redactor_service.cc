@@ -10,6 +10,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/wire_format_lite.h"
+#include "grpcpp/support/proto_buffer_writer.h"
 #include "detectors/tokenizer.h"
 #include "pipeline/batch.h"
 #include "pipeline/call_session.h"
@@ -68,6 +71,74 @@ absl::Status SanitizeSessionError(const absl::Status& s) {
 
 }  // namespace
 
+namespace {
+
+using google::protobuf::io::CodedInputStream;
+using google::protobuf::internal::WireFormatLite;
+
+// Walks one message of the wire format. `strings` maps field numbers of string fields to
+// their names, `messages` field numbers of sub-messages to a walker.
+struct WireSchema {
+  std::map<int, std::string> strings;
+  std::map<int, std::pair<std::string, const WireSchema*>> messages;
+};
+
+// OK when the message is well formed with valid UTF-8 strings; else names the field.
+absl::Status Walk(CodedInputStream* in, const WireSchema& schema, const std::string& prefix) {
+  for (;;) {
+    const uint32_t tag = in->ReadTag();
+    if (tag == 0) {
+      return in->ConsumedEntireMessage() || in->BytesUntilLimit() == 0
+                 ? absl::OkStatus()
+                 : absl::InvalidArgumentError(
+                       absl::StrCat(prefix.empty() ? "request" : prefix, ": malformed"));
+    }
+    const int field = WireFormatLite::GetTagFieldNumber(tag);
+    const bool delimited =
+        WireFormatLite::GetTagWireType(tag) == WireFormatLite::WIRETYPE_LENGTH_DELIMITED;
+    auto str = schema.strings.find(field);
+    auto msg = schema.messages.find(field);
+    if (delimited && str != schema.strings.end()) {
+      std::string value;
+      if (!WireFormatLite::ReadString(in, &value)) {
+        return absl::InvalidArgumentError(absl::StrCat(prefix, str->second, ": truncated"));
+      }
+      if (!IsValidUtf8(value)) {
+        return absl::InvalidArgumentError(absl::StrCat(prefix, str->second, ": invalid UTF-8"));
+      }
+    } else if (delimited && msg != schema.messages.end()) {
+      uint32_t length;
+      if (!in->ReadVarint32(&length)) {
+        return absl::InvalidArgumentError(absl::StrCat(prefix, msg->second.first, ": truncated"));
+      }
+      const auto limit = in->PushLimit(static_cast<int>(length));
+      absl::Status s = Walk(in, *msg->second.second, prefix + msg->second.first + ".");
+      if (!s.ok()) return s;
+      in->PopLimit(limit);
+    } else if (!WireFormatLite::SkipField(in, tag)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(prefix.empty() ? "request" : prefix.substr(0, prefix.size() - 1),
+                       ": malformed field ", field));
+    }
+  }
+}
+
+}  // namespace
+
+absl::Status DiagnoseRequest(const std::string& bytes) {
+  static const WireSchema* const kSchema = [] {
+    auto* word = new WireSchema{{{1, "text"}}, {}};
+    auto* chunk = new WireSchema{{{5, "text"}}, {{6, {"words", word}}}};
+    auto* config = new WireSchema{{{1, "call_id"}, {2, "policy"}}, {}};
+    return new WireSchema{{}, {{1, {"config", config}}, {2, {"chunk", chunk}}}};
+  }();
+  CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
+                      static_cast<int>(bytes.size()));
+  absl::Status s = Walk(&in, *kSchema, "");
+  if (!s.ok()) return s;
+  return absl::InvalidArgumentError("request: not a valid RedactRequest message");
+}
+
 grpc::Status ToGrpcStatus(const absl::Status& s) {
   if (s.ok()) return grpc::Status::OK;
   return grpc::Status(static_cast<grpc::StatusCode>(s.code()), std::string(s.message()));
@@ -104,8 +175,7 @@ namespace {
 
 // One RedactStream call. Lifetime: reference counted; gRPC holds one reference until
 // OnDone, every posted task and pending timer holds one.
-class StreamReactor final
-    : public grpc::ServerBidiReactor<v1::RedactRequest, v1::RedactResponse> {
+class StreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
   // Accepted stream.
   StreamReactor(RedactorService* service, grpc::CallbackServerContext* context)
@@ -141,9 +211,9 @@ class StreamReactor final
       Post([this] { ProcessReadsDone(); });
       return;
     }
-    auto request = std::make_shared<v1::RedactRequest>(std::move(request_));
-    request_.Clear();
-    Post([this, request] { ProcessRequest(*request); });
+    auto request = std::make_shared<grpc::ByteBuffer>();
+    request->Swap(&request_);
+    Post([this, request] { ProcessRequest(request.get()); });
   }
 
   void OnWriteDone(bool ok) override {
@@ -151,7 +221,7 @@ class StreamReactor final
     {
       std::lock_guard<std::mutex> lock(mu_);
       write_in_flight_ = false;
-      writing_.reset();
+      writing_.Clear();
       if (!ok) RequestFinishLocked(grpc::Status(grpc::StatusCode::CANCELLED,
                                                 "write failed: the client went away"));
     }
@@ -211,21 +281,24 @@ class StreamReactor final
 
   // --- Worker tasks (hold session_mu_ while using the session) ---
 
-  void ProcessRequest(const v1::RedactRequest& request) {
+  void ProcessRequest(grpc::ByteBuffer* buffer) {
     {
       std::lock_guard<std::mutex> session_lock(session_mu_);
       if (closed_ || Finishing()) return;
-      absl::Status status;
-      switch (request.kind_case()) {
-        case v1::RedactRequest::kConfig:
-          status = Configure(request.config());
-          break;
-        case v1::RedactRequest::kChunk:
-          status = AddChunk(request.chunk());
-          break;
-        default:
-          status = absl::InvalidArgumentError(
-              "request: neither config nor chunk is set");
+      v1::RedactRequest request;
+      std::string bytes;
+      absl::Status status = ParseRequest(buffer, &bytes, &request);
+      if (status.ok()) {
+        switch (request.kind_case()) {
+          case v1::RedactRequest::kConfig:
+            status = Configure(request.config());
+            break;
+          case v1::RedactRequest::kChunk:
+            status = AddChunk(request.chunk());
+            break;
+          default:
+            status = absl::InvalidArgumentError("request: neither config nor chunk is set");
+        }
       }
       if (!status.ok()) {
         FailLocked(status);
@@ -235,6 +308,21 @@ class StreamReactor final
       }
     }
     Pump();
+  }
+
+  static absl::Status ParseRequest(grpc::ByteBuffer* buffer, std::string* bytes,
+                                   v1::RedactRequest* request) {
+    std::vector<grpc::Slice> slices;
+    if (!buffer->Dump(&slices).ok()) return absl::InternalError("request: unreadable buffer");
+    size_t size = 0;
+    for (const grpc::Slice& s : slices) size += s.size();
+    bytes->reserve(size);
+    for (const grpc::Slice& s : slices) {
+      bytes->append(reinterpret_cast<const char*>(s.begin()), s.size());
+    }
+    buffer->Clear();
+    if (request->ParseFromString(*bytes)) return absl::OkStatus();
+    return DiagnoseRequest(*bytes);
   }
 
   absl::Status Configure(const v1::CallConfig& config) {
@@ -376,7 +464,7 @@ class StreamReactor final
   // Queues released chunks for writing. Requires session_mu_.
   void EmitLocked(std::vector<v1::RedactedChunk> ready, Clock::time_point now) {
     if (ready.empty()) return;
-    std::vector<std::unique_ptr<v1::RedactResponse>> responses;
+    std::vector<grpc::ByteBuffer> responses;
     responses.reserve(ready.size());
     for (v1::RedactedChunk& chunk : ready) {
       double held = -1;
@@ -386,9 +474,12 @@ class StreamReactor final
         arrivals_.erase(it);
       }
       if (in_->metrics) in_->metrics->Released(chunk, held);
-      auto response = std::make_unique<v1::RedactResponse>();
-      *response->mutable_chunk() = std::move(chunk);
-      responses.push_back(std::move(response));
+      v1::RedactResponse response;
+      *response.mutable_chunk() = std::move(chunk);
+      grpc::ByteBuffer buffer;
+      bool own = false;
+      grpc::SerializationTraits<v1::RedactResponse>::Serialize(response, &buffer, &own);
+      responses.push_back(std::move(buffer));
     }
     std::lock_guard<std::mutex> lock(mu_);
     if (finish_requested_) return;
@@ -456,17 +547,17 @@ class StreamReactor final
 
   // Starts whatever gRPC operations are due. Decides under mu_, calls gRPC without it.
   void Pump() {
-    const v1::RedactResponse* to_write = nullptr;
+    const grpc::ByteBuffer* to_write = nullptr;
     bool start_read = false;
     std::optional<grpc::Status> finish;
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (finish_called_) return;
       if (!write_in_flight_ && !queue_.empty() && (!finish_requested_ || final_status_.ok())) {
-        writing_ = std::move(queue_.front());
+        writing_.Swap(&queue_.front());
         queue_.pop_front();
         write_in_flight_ = true;
-        to_write = writing_.get();
+        to_write = &writing_;
       }
       if (!finish_requested_ && read_wanted_ && !read_in_flight_ &&
           queue_.size() < in_->options.max_queued_writes) {
@@ -494,7 +585,7 @@ class StreamReactor final
   std::atomic<int> refs_{1};
   std::atomic<int64_t> last_activity_ns_{0};
 
-  v1::RedactRequest request_;  // Target of the one outstanding read.
+  grpc::ByteBuffer request_;  // Target of the one outstanding read.
 
   // Session state; used only by worker tasks.
   std::mutex session_mu_;
@@ -504,8 +595,8 @@ class StreamReactor final
 
   // gRPC operation state; held only briefly, never across a gRPC call.
   std::mutex mu_;
-  std::deque<std::unique_ptr<v1::RedactResponse>> queue_;
-  std::unique_ptr<v1::RedactResponse> writing_;
+  std::deque<grpc::ByteBuffer> queue_;
+  grpc::ByteBuffer writing_;  // The message of the outstanding write.
   bool write_in_flight_ = false;
   bool read_in_flight_ = false;
   bool read_wanted_ = false;
@@ -532,7 +623,7 @@ void RedactorService::Shutdown() { internals_->timers.Stop(); }
 
 void RedactorService::StreamEnded() { active_streams_.fetch_sub(1); }
 
-grpc::ServerBidiReactor<v1::RedactRequest, v1::RedactResponse>* RedactorService::RedactStream(
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* RedactorService::RedactStream(
     grpc::CallbackServerContext* context) {
   if (draining_) {
     return new StreamReactor(

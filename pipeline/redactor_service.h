@@ -43,14 +43,23 @@ struct ServiceOptions {
 // gRPC status for an absl::Status (same code and message).
 grpc::Status ToGrpcStatus(const absl::Status& s);
 
-class RedactorService final : public v1::Redactor::CallbackService {
+// Why serialized RedactRequest `bytes` does not parse, naming the field (e.g.
+// "chunk.text: invalid UTF-8"); never quotes the content.
+absl::Status DiagnoseRequest(const std::string& bytes);
+
+// RedactStream is registered raw (ByteBuffer) so that a request that does not parse (for
+// example invalid UTF-8, which protobuf rejects) ends the stream with INVALID_ARGUMENT
+// naming the field, instead of looking like the client's half-close.
+class RedactorService final
+    : public v1::Redactor::WithRawCallbackMethod_RedactStream<
+          v1::Redactor::WithCallbackMethod_Redact<v1::Redactor::Service>> {
  public:
   RedactorService(std::shared_ptr<const Engine> engine,
                   std::shared_ptr<const PolicyRegistry> policies, ServiceOptions options,
                   ServerMetrics* metrics /* may be null */);
   ~RedactorService() override;
 
-  grpc::ServerBidiReactor<v1::RedactRequest, v1::RedactResponse>* RedactStream(
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* RedactStream(
       grpc::CallbackServerContext* context) override;
   grpc::ServerUnaryReactor* Redact(grpc::CallbackServerContext* context,
                                    const v1::Call* request,
