@@ -20,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "callredact/v1/models.pb.h"
 #include "callredact/v1/redactor.pb.h"
+#include "detectors/lexicon.h"
 #include "detectors/tokenizer.h"
 
 namespace callredact {

@@ -20,8 +20,9 @@ namespace callredact {
 enum class Break : uint8_t {
   kNone = 0,      // Same chunk, separated by spaces only (or nothing, for punctuation).
   kChunk = 1,     // First token of a later chunk of the same speaker, close in time.
-  kLine = 2,      // A line break or field separator on a SCREEN chunk.
-  kHard = 3,      // Nothing continues across it: another screen, a long pause.
+  kTurn = 2,      // First token after the other speaker took a turn.
+  kLine = 3,      // A line break or field separator on a SCREEN chunk.
+  kHard = 4,      // Nothing continues across it: another screen, a long pause.
 };
 
 struct Token {

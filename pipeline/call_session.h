@@ -80,6 +80,8 @@ class CallSession {
 
  private:
   StreamState& StreamFor(const v1::Chunk& chunk);
+  absl::Status AddFinalTranscript(const v1::Chunk& chunk, StreamState& stream,
+                                  Clock::time_point now, std::vector<v1::RedactedChunk>* ready);
 
   std::shared_ptr<const Engine> engine_;
   std::shared_ptr<const Policy> policy_;
@@ -89,6 +91,13 @@ class CallSession {
   bool have_seq_ = false;
   uint64_t last_seq_ = 0;
   bool failed_ = false;
+  // Words each speaker's counterpart said since that speaker's last final chunk
+  // ([0] AGENT, [1] CUSTOMER).
+  size_t words_since_other_[2] = {0, 0};
+  // Whether the counterpart asked a question since that speaker's last final chunk.
+  bool asked_[2] = {false, false};
+  size_t agent_turn_words_ = 0;     // Words of the agent's current turn.
+  bool agent_turn_has_cue_ = false;  // Whether the current agent turn set the expectation.
 };
 
 }  // namespace callredact

@@ -1,0 +1,427 @@
+#include "detectors/engine.h"
+
+#include <algorithm>
+#include <climits>
+#include <cctype>
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/text_format.h"
+#include "detectors/hyperscan_db.h"
+#include "detectors/lexicon.h"
+#include "detectors/model_loader.h"
+#include "detectors/name_address_detector.h"
+#include "detectors/normalizer.h"
+#include "detectors/validators.h"
+#include "re2/re2.h"
+
+namespace callredact {
+
+namespace {
+
+constexpr unsigned int kCueIdBase = 1u << 20;
+constexpr size_t kMaxKnownValues = 64;
+
+std::string EscapeLiteral(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != ' ' &&
+        static_cast<unsigned char>(c) < 0x80) {
+      out.push_back('\\');
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+uint32_t Bit(v1::ContextKind k) { return 1u << static_cast<int>(k); }
+
+}  // namespace
+
+void DialogueState::Remember(const std::string& value, v1::EntityType type) {
+  for (auto& kv : known_values) {
+    if (kv.first == value) {
+      kv.second = type;
+      return;
+    }
+  }
+  if (known_values.size() >= kMaxKnownValues) known_values.erase(known_values.begin());
+  known_values.emplace_back(value, type);
+}
+
+v1::EntityType DialogueState::Lookup(const std::string& value) const {
+  for (const auto& kv : known_values) {
+    if (kv.first == value) return kv.second;
+  }
+  return v1::ENTITY_TYPE_UNSPECIFIED;
+}
+
+struct CompiledPattern {
+  v1::Pattern proto;
+  Validator validator = nullptr;
+  std::unique_ptr<RE2> re2;
+  unsigned int max_width = 0;
+};
+
+struct CompiledCue {
+  v1::ContextKind context;
+  size_t length;  // Bytes of the phrase.
+};
+
+class EngineImpl {
+ public:
+  v1::DetectorPack pack;
+  Lexicon lexicon;
+  std::vector<CompiledPattern> patterns;
+  std::vector<CompiledCue> cues;  // Indexed by id - kCueIdBase.
+  std::unique_ptr<HyperscanDatabase> db;
+  std::unique_ptr<NameAddressDetector> names;
+  NormalizerOptions normalizer_options;
+
+  absl::Status Load(const std::string& dir);
+  absl::StatusOr<DetectResult> Detect(const std::vector<Token>& tokens, size_t first_new,
+                                      const DialogueState& dialogue, bool final_window) const;
+};
+
+namespace {
+
+// The line of the `index`-th value of repeated `field` in a parsed text proto.
+int LineOf(const google::protobuf::TextFormat::ParseInfoTree& tree,
+           const google::protobuf::Message& msg, const char* field, int index) {
+  const auto* fd = msg.GetDescriptor()->FindFieldByName(field);
+  if (!fd) return 0;
+  return tree.GetLocation(fd, index).line + 1;
+}
+
+struct Cue {
+  size_t begin, end;  // View offsets.
+  v1::ContextKind context;
+};
+
+struct Candidate {
+  const CompiledPattern* pattern;
+  size_t begin, end;  // View offsets.
+  size_t first_token, last_token;
+  double confidence;
+  std::string normalized;
+  std::string detector;  // Overrides the pattern id when set.
+};
+
+std::string NormalizedValue(std::string_view text, v1::EntityType type) {
+  std::string out;
+  switch (type) {
+    case v1::EMAIL_ADDRESS:
+    case v1::DATE_OF_BIRTH:
+    case v1::PASSPORT_NUMBER:
+    case v1::PERSON_NAME:
+    case v1::STREET_ADDRESS:
+      for (char c : text) {
+        if (c != ' ' && c != '\n') out.push_back(c);
+      }
+      return out;
+    default:
+      for (char c : text) {
+        if ((c >= '0' && c <= '9') || c == '+') out.push_back(c);
+      }
+      return out;
+  }
+}
+
+}  // namespace
+
+absl::Status EngineImpl::Load(const std::string& dir) {
+  const std::string pack_path = dir + "/detectors.textproto";
+  {
+    std::string text;
+    absl::Status st = LoadTextProto(pack_path, &pack);
+    if (!st.ok()) return st;
+  }
+  // Re-parse with locations so later errors can name the line of the bad entry.
+  google::protobuf::TextFormat::ParseInfoTree tree;
+  {
+    std::ifstream in(pack_path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    google::protobuf::TextFormat::Parser parser;
+    parser.WriteLocationsTo(&tree);
+    v1::DetectorPack again;
+    parser.ParseFromString(ss.str(), &again);
+  }
+  for (const std::string& f : pack.lexicon_file()) {
+    v1::Lexicon lex;
+    absl::Status st = LoadTextProto(ResolveBeside(pack_path, f), &lex);
+    if (!st.ok()) return st;
+    lexicon.Merge(lex);
+  }
+  normalizer_options.max_gap_ms = pack.max_gap_ms();
+
+  std::vector<HsExpression> exprs;
+  for (int i = 0; i < pack.pattern_size(); ++i) {
+    const v1::Pattern& p = pack.pattern(i);
+    const std::string where = absl::StrCat(pack_path, ":", LineOf(tree, pack, "pattern", i),
+                                           ": pattern '", p.id(), "': ");
+    CompiledPattern cp;
+    cp.proto = p;
+    if (p.id().empty()) return absl::InvalidArgumentError(where + "id is empty");
+    if (p.entity() == v1::ENTITY_TYPE_UNSPECIFIED)
+      return absl::InvalidArgumentError(where + "entity is not set");
+    if (!p.validator().empty()) {
+      cp.validator = FindValidator(p.validator());
+      if (!cp.validator)
+        return absl::InvalidArgumentError(where + "unknown validator '" + p.validator() + "'");
+    }
+    RE2::Options opts;
+    opts.set_case_sensitive(false);
+    opts.set_log_errors(false);
+    cp.re2 = std::make_unique<RE2>(p.regex(), opts);
+    if (!cp.re2->ok()) return absl::InvalidArgumentError(where + "bad regex: " + cp.re2->error());
+    patterns.push_back(std::move(cp));
+    exprs.push_back({p.regex(), HS_FLAG_CASELESS, static_cast<unsigned int>(i)});
+  }
+  for (int i = 0; i < pack.cue_size(); ++i) {
+    const v1::Cue& c = pack.cue(i);
+    for (const std::string& phrase : c.phrase()) {
+      std::string lower = phrase;
+      for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      if (lower.empty()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            pack_path, ":", LineOf(tree, pack, "cue", i), ": cue phrase is empty"));
+      }
+      unsigned int id = kCueIdBase + static_cast<unsigned int>(cues.size());
+      cues.push_back({c.context(), lower.size()});
+      exprs.push_back({"\\b" + EscapeLiteral(lower) + "\\b", HS_FLAG_CASELESS, id});
+    }
+  }
+  auto db_or = HyperscanDatabase::Compile(exprs);
+  if (!db_or.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(pack_path, ": cannot compile patterns: ", db_or.status().message()));
+  }
+  db = std::move(*db_or);
+  auto names_or = NameAddressDetector::Load(pack, pack_path);
+  if (!names_or.ok()) return names_or.status();
+  names = std::move(*names_or);
+  for (size_t i = 0; i < patterns.size(); ++i) patterns[i].max_width = db->max_width(i);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens,
+                                                size_t first_new,
+                                                const DialogueState& dialogue,
+                                                bool final_window) const {
+  DetectResult result;
+  NormalizeResult norm = Normalize(lexicon, tokens, normalizer_options, final_window);
+  const View& view = norm.view;
+  result.open_from = norm.open_from;
+
+  std::vector<std::pair<unsigned int, size_t>> value_hits;
+  std::vector<Cue> cue_hits;
+  absl::Status st = db->Scan(view.text, [&](unsigned int id, unsigned long long to) {
+    if (id >= kCueIdBase) {
+      const CompiledCue& c = cues[id - kCueIdBase];
+      cue_hits.push_back({static_cast<size_t>(to) - c.length, static_cast<size_t>(to), c.context});
+    } else {
+      value_hits.emplace_back(id, static_cast<size_t>(to));
+    }
+  });
+  if (!st.ok()) return st;
+
+  // At one end offset, the longest cue wins ("branch code" over "code").
+  std::sort(cue_hits.begin(), cue_hits.end(), [](const Cue& a, const Cue& b) {
+    return a.end != b.end ? a.end < b.end : a.begin < b.begin;
+  });
+  std::vector<Cue> cue_list;
+  for (const Cue& c : cue_hits) {
+    if (!cue_list.empty() && cue_list.back().end == c.end) continue;  // Longer came first.
+    cue_list.push_back(c);
+  }
+  for (const Cue& c : cue_list) {
+    int32_t tok = view.token_at[c.begin];
+    if (tok >= 0 && static_cast<size_t>(tok) >= first_new && c.context != v1::CONTEXT_UNSPECIFIED)
+      result.cue_contexts_from_agent |= Bit(c.context);
+  }
+
+  auto token_range = [&](size_t b, size_t e, size_t* first, size_t* last) {
+    int32_t f = -1, l = -1;
+    for (size_t k = b; k < e; ++k) {
+      if (view.token_at[k] >= 0) {
+        if (f < 0) f = view.token_at[k];
+        l = view.token_at[k];
+      }
+    }
+    if (f < 0) return false;
+    *first = static_cast<size_t>(f);
+    *last = static_cast<size_t>(l);
+    return true;
+  };
+
+  // The nearest cue before view offset `b`, within the cue window and on the same line.
+  const uint32_t window = pack.cue_window_words() ? pack.cue_window_words() : 8;
+  auto nearest_cue = [&](size_t b) -> const Cue* {
+    const Cue* best = nullptr;
+    for (const Cue& c : cue_list) {
+      if (c.end > b) break;
+      best = &c;
+    }
+    if (!best) return nullptr;
+    uint32_t words = 0;
+    for (size_t k = best->end; k < b; ++k) {
+      // A question is addressed to the other speaker: its cues set the dialogue
+      // expectation, not the context of what the asker says next.
+      if (view.text[k] == '\n' || view.text[k] == '?') return nullptr;
+      if (view.text[k] == ' ') ++words;
+    }
+    return words <= window ? best : nullptr;
+  };
+
+  auto next_word = [&](size_t e) {
+    size_t k = e;
+    while (k < view.text.size() && view.text[k] == ' ') ++k;
+    size_t s = k;
+    while (k < view.text.size() && view.text[k] != ' ' && view.text[k] != '\n') ++k;
+    return view.text.substr(s, k - s);
+  };
+
+  std::vector<Candidate> candidates;
+  for (const auto& [id, to] : value_hits) {
+    const CompiledPattern& p = patterns[id];
+    size_t lo = p.max_width == UINT_MAX || p.max_width > to ? (to > 256 ? to - 256 : 0)
+                                                            : to - p.max_width;
+    re2::StringPiece match;
+    size_t start = lo;
+    bool found = false;
+    for (int tries = 0; tries < 64 && start < to; ++tries) {
+      if (!p.re2->Match(view.text, start, to, RE2::UNANCHORED, &match, 1)) break;
+      size_t mb = static_cast<size_t>(match.data() - view.text.data());
+      if (mb + match.size() == to) {
+        found = true;
+        break;
+      }
+      start = mb + 1;
+    }
+    if (!found || match.empty()) continue;
+    size_t b = static_cast<size_t>(match.data() - view.text.data());
+    Candidate c{&p, b, to, 0, 0, 0, "", ""};
+    if (!token_range(b, to, &c.first_token, &c.last_token)) continue;
+    // Amounts and durations: a unit word right after the number.
+    if (lexicon.IsUnit(next_word(to))) continue;
+    c.normalized = NormalizedValue(std::string_view(view.text).substr(b, to - b), p.proto.entity());
+    // Dates and passports are checked on their view text, numbers on their digits.
+    const v1::EntityType et = p.proto.entity();
+    const bool textual = et == v1::DATE_OF_BIRTH || et == v1::CARD_EXPIRY ||
+                         et == v1::PASSPORT_NUMBER || et == v1::EMAIL_ADDRESS;
+    const bool valid =
+        !p.validator ||
+        p.validator(textual ? std::string_view(view.text).substr(b, to - b) : c.normalized);
+    const Cue* cue = nearest_cue(b);
+    const bool local = cue && cue->context == p.proto.context();
+    const bool not_pii = cue && cue->context == v1::CTX_NOT_PII;
+    const bool expected = (tokens[c.first_token].expectation & Bit(p.proto.context())) != 0;
+    double conf = 0;
+    if (not_pii) {
+      // "branch code 470010": only a number that proves itself (a checksum) counts.
+      conf = valid ? p.proto.confidence() : 0;
+    } else if (valid) {
+      conf = local      ? p.proto.context_confidence()
+             : expected ? (p.proto.expectation_confidence() ? p.proto.expectation_confidence()
+                                                            : p.proto.context_confidence())
+                        : p.proto.confidence();
+      // Another kind of cue right before: trust the shape a little less.
+      if (cue && !local && !expected) conf *= 0.9;
+    } else if (local || expected) {
+      conf = p.proto.near_miss_confidence();
+    }
+    if (dialogue.Lookup(c.normalized) == p.proto.entity()) conf = std::max(conf, 0.95);
+    if (conf <= 0) continue;
+    c.confidence = conf;
+    candidates.push_back(std::move(c));
+  }
+
+  // Names and addresses compete with the number candidates for their tokens.
+  std::vector<Detection> word_detections;
+  st = names->Detect(tokens, view, final_window, &word_detections, &result.open_from);
+  if (!st.ok()) return st;
+  static const CompiledPattern kNamePattern = [] {
+    CompiledPattern p;
+    p.proto.set_id("person_name");
+    p.proto.set_entity(v1::PERSON_NAME);
+    return p;
+  }();
+  static const CompiledPattern kAddressPattern = [] {
+    CompiledPattern p;
+    p.proto.set_id("street_address");
+    p.proto.set_entity(v1::STREET_ADDRESS);
+    return p;
+  }();
+  for (Detection& d : word_detections) {
+    Candidate c{d.type == v1::PERSON_NAME ? &kNamePattern : &kAddressPattern, 0, 0,
+                d.first_token, d.last_token, d.confidence, std::move(d.normalized),
+                d.detector};
+    candidates.push_back(std::move(c));
+  }
+
+  // Overlaps: the most confident wins, then the longest, then pack order.
+  std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+    if (a.confidence != b.confidence) return a.confidence > b.confidence;
+    const size_t la = a.last_token - a.first_token, lb = b.last_token - b.first_token;
+    if (la != lb) return la > lb;
+    return a.pattern < b.pattern;
+  });
+  std::vector<const Candidate*> chosen;
+  for (const Candidate& c : candidates) {
+    bool clash = false;
+    for (const Candidate* o : chosen) {
+      if (c.first_token <= o->last_token && o->first_token <= c.last_token) {
+        clash = true;
+        break;
+      }
+    }
+    if (!clash) chosen.push_back(&c);
+  }
+  // A detection that reaches into the open tail ("13 january" + an open "1960") is
+  // open as a whole: hold it from its first token so it is reported once, complete.
+  for (const Candidate* c : chosen) {
+    if (c->last_token >= result.open_from) {
+      result.open_from = std::min(result.open_from, c->first_token);
+    }
+  }
+  for (const Candidate* c : chosen) {
+    if (c->last_token < first_new) continue;
+    Detection d;
+    d.type = c->pattern->proto.entity();
+    d.confidence = c->confidence;
+    d.detector = c->detector.empty() ? c->pattern->proto.id() : c->detector;
+    d.first_token = c->first_token;
+    d.last_token = c->last_token;
+    d.normalized = c->normalized;
+    result.detections.push_back(std::move(d));
+  }
+  std::sort(result.detections.begin(), result.detections.end(),
+            [](const Detection& a, const Detection& b) { return a.first_token < b.first_token; });
+  return result;
+}
+
+Engine::Engine(std::unique_ptr<EngineImpl> impl) : impl_(std::move(impl)) {}
+Engine::~Engine() = default;
+
+absl::StatusOr<std::shared_ptr<const Engine>> Engine::Load(const std::string& models_dir) {
+  auto impl = std::make_unique<EngineImpl>();
+  absl::Status st = impl->Load(models_dir);
+  if (!st.ok()) return st;
+  return std::shared_ptr<const Engine>(new Engine(std::move(impl)));
+}
+
+std::string Engine::DefaultModelsDir() { return CALLREDACT_MODELS_DIR; }
+
+absl::StatusOr<DetectResult> Engine::Detect(const std::vector<Token>& tokens, size_t first_new,
+                                            const DialogueState& dialogue,
+                                            bool final_window) const {
+  return impl_->Detect(tokens, first_new, dialogue, final_window);
+}
+
+const v1::DetectorPack& Engine::pack() const { return impl_->pack; }
+const Lexicon& Engine::lexicon() const { return impl_->lexicon; }
+
+}  // namespace callredact

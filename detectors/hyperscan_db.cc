@@ -1,0 +1,77 @@
+#include "detectors/hyperscan_db.h"
+
+#include <climits>
+#include <cstdlib>
+
+#include "absl/strings/str_cat.h"
+
+namespace callredact {
+namespace {
+
+struct ScratchDeleter {
+  void operator()(hs_scratch_t* s) const { hs_free_scratch(s); }
+};
+
+// One scratch per thread, grown to fit every database the thread scans with.
+hs_scratch_t* ThreadScratch(const hs_database_t* db, hs_error_t* err) {
+  thread_local std::unique_ptr<hs_scratch_t, ScratchDeleter> scratch;
+  hs_scratch_t* raw = scratch.release();
+  *err = hs_alloc_scratch(db, &raw);
+  scratch.reset(raw);
+  return raw;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<HyperscanDatabase>> HyperscanDatabase::Compile(
+    const std::vector<HsExpression>& expressions) {
+  auto out = std::make_unique<HyperscanDatabase>();
+  std::vector<const char*> regexes;
+  std::vector<unsigned int> flags, ids;
+  for (const HsExpression& e : expressions) {
+    regexes.push_back(e.regex.c_str());
+    flags.push_back(e.flags);
+    ids.push_back(e.id);
+    hs_expr_info_t* info = nullptr;
+    hs_compile_error_t* cerr = nullptr;
+    if (hs_expression_info(e.regex.c_str(), e.flags, &info, &cerr) != HS_SUCCESS) {
+      std::string msg = absl::StrCat("expression ", out->max_widths_.size(), ": ",
+                                     cerr ? cerr->message : "invalid");
+      hs_free_compile_error(cerr);
+      return absl::InvalidArgumentError(msg);
+    }
+    out->max_widths_.push_back(info->max_width);
+    std::free(info);
+  }
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* cerr = nullptr;
+  if (hs_compile_multi(regexes.data(), flags.data(), ids.data(),
+                       static_cast<unsigned int>(regexes.size()), HS_MODE_BLOCK, nullptr, &db,
+                       &cerr) != HS_SUCCESS) {
+    std::string msg = absl::StrCat("expression ", cerr ? cerr->expression : -1, ": ",
+                                   cerr ? cerr->message : "compile failed");
+    hs_free_compile_error(cerr);
+    return absl::InvalidArgumentError(msg);
+  }
+  out->db_.reset(db);
+  return out;
+}
+
+absl::Status HyperscanDatabase::Scan(
+    std::string_view text,
+    const std::function<void(unsigned int, unsigned long long)>& on_match) const {
+  hs_error_t err;
+  hs_scratch_t* scratch = ThreadScratch(db_.get(), &err);
+  if (err != HS_SUCCESS) return absl::InternalError("hyperscan: cannot allocate scratch");
+  auto cb = [](unsigned int id, unsigned long long, unsigned long long to, unsigned int,
+               void* ctx) -> int {
+    (*static_cast<const std::function<void(unsigned int, unsigned long long)>*>(ctx))(id, to);
+    return 0;
+  };
+  err = hs_scan(db_.get(), text.data(), static_cast<unsigned int>(text.size()), 0, scratch, cb,
+                const_cast<void*>(static_cast<const void*>(&on_match)));
+  if (err != HS_SUCCESS) return absl::InternalError(absl::StrCat("hyperscan: scan error ", err));
+  return absl::OkStatus();
+}
+
+}  // namespace callredact

@@ -1,0 +1,53 @@
+// RAII wrappers for Hyperscan: one block-mode database compiled once and shared
+// read-only by all threads, and a scratch per thread (Hyperscan scratch must never be
+// used by two scans at once).
+#ifndef CALLREDACT_DETECTORS_HYPERSCAN_DB_H_
+#define CALLREDACT_DETECTORS_HYPERSCAN_DB_H_
+
+#include <hs/hs.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace callredact {
+
+struct HsDatabaseDeleter {
+  void operator()(hs_database_t* db) const { hs_free_database(db); }
+};
+using HsDatabasePtr = std::unique_ptr<hs_database_t, HsDatabaseDeleter>;
+
+struct HsExpression {
+  std::string regex;
+  unsigned int flags = 0;
+  unsigned int id = 0;
+};
+
+class HyperscanDatabase {
+ public:
+  // Compiles `expressions` in block mode. On error, the message names the failing
+  // expression's index in `expressions` as "expression N: <hyperscan message>".
+  static absl::StatusOr<std::unique_ptr<HyperscanDatabase>> Compile(
+      const std::vector<HsExpression>& expressions);
+
+  // Calls `on_match(id, to)` for every match end; to is the view offset one past the
+  // match. Uses this thread's scratch.
+  absl::Status Scan(std::string_view text,
+                    const std::function<void(unsigned int id, unsigned long long to)>& on_match)
+      const;
+
+  // Largest width a match of expression `index` can have (UINT_MAX when unbounded).
+  unsigned int max_width(size_t index) const { return max_widths_[index]; }
+
+ private:
+  HsDatabasePtr db_;
+  std::vector<unsigned int> max_widths_;
+};
+
+}  // namespace callredact
+
+#endif  // CALLREDACT_DETECTORS_HYPERSCAN_DB_H_

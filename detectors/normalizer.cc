@@ -1,0 +1,544 @@
+#include "detectors/normalizer.h"
+
+#include <algorithm>
+#include <cctype>
+#include <string_view>
+#include <unordered_set>
+
+namespace callredact {
+namespace {
+
+bool IsDigits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+bool IsAlnumWord(std::string_view s) {
+  if (s.empty()) return false;
+  for (unsigned char c : s) {
+    if (!std::isalnum(c) && c != '_' && c < 0x80) return false;
+  }
+  return true;
+}
+
+// "800-101-5009" and "800.101.5009" are digit groups; "2026-02-09", "3.5" and
+// "14:30" are not. Returns the digits, or "" when the token is not joinable.
+std::string JoinableDigits(std::string_view s) {
+  if (IsDigits(s)) return std::string(s);
+  std::string digits;
+  std::vector<size_t> groups;
+  size_t cur = 0;
+  char sep = 0;
+  for (char c : s) {
+    if (c >= '0' && c <= '9') {
+      digits.push_back(c);
+      ++cur;
+    } else if (c == '-' || c == '.') {
+      if (cur == 0 || (sep && c != sep)) return "";
+      sep = c;
+      groups.push_back(cur);
+      cur = 0;
+    } else {
+      return "";
+    }
+  }
+  if (cur == 0) return "";
+  groups.push_back(cur);
+  if (groups.size() < 2 || digits.size() < 7) return "";
+  // Dates: 4-2-2 or 2-2-4.
+  if (groups.size() == 3 && ((groups[0] == 4 && groups[1] == 2 && groups[2] == 2) ||
+                             (groups[0] == 2 && groups[1] == 2 && groups[2] == 4))) {
+    return "";
+  }
+  for (size_t g : groups) {
+    if (g < 2) return "";
+  }
+  return digits;
+}
+
+// "r35", "r4505.28", "r1": an amount in rand.
+bool IsAmount(std::string_view s) {
+  return s.size() >= 2 && s[0] == 'r' && s[1] >= '0' && s[1] <= '9';
+}
+
+const std::unordered_set<std::string>& Tlds() {
+  // Last labels of e-mail domains as they are spoken.
+  static const auto* kTlds = new std::unordered_set<std::string>{
+      "com", "za", "net", "org", "co", "io", "gov", "edu", "info", "biz", "africa",
+      "me", "uk", "us", "online", "ac", "de", "nl", "au", "ca", "mobi", "email"};
+  return *kTlds;
+}
+
+const std::unordered_set<std::string>& EmailStopWords() {
+  // Words that end an e-mail's local part when met going left from "at".
+  static const auto* kStop = new std::unordered_set<std::string>{
+      "is", "it's", "its", "it", "email", "e-mail", "mail", "address", "my", "me", "the",
+      "that's", "thats", "was", "to", "on", "you", "us", "him", "her", "them", "here",
+      "there", "and", "or", "a", "an", "of", "for", "at", "in", "send", "use", "uses",
+      "sorry", "yes", "ja", "okay", "ok", "so", "um", "uh", "epos", "e-pos", "adres",
+      "confirm", "let", "please", "sure", "is:", "it’s", "that", "this", "with", "from",
+      "we", "i", "i'm", "can", "will", "be", "should", "must", "go", "goes", "use",
+      "reach", "contact", "details", "again", "repeat", "read", "back", "correct",
+      "right", "no", "not", "but", "then", "just", "also", "via", "new", "old", "work",
+      "personal", "private", "number", "name", "spell", "spelled", "spelt"};
+  return *kStop;
+}
+
+class Builder {
+ public:
+  Builder(const Lexicon& lex, const std::vector<Token>& tokens, const NormalizerOptions& opt,
+          bool final_window)
+      : lex_(lex), t_(tokens), opt_(opt), final_(final_window) {}
+
+  NormalizeResult Run() {
+    NormalizeResult r;
+    open_from_ = t_.size();
+    FindSpokenEmails();
+    size_t i = 0;
+    size_t email = 0;
+    while (i < t_.size()) {
+      Separator(i);
+      while (email < emails_.size() && emails_[email].first < i) ++email;
+      if (email < emails_.size() && emails_[email].first == i) {
+        EmitEmail(emails_[email].first, emails_[email].second);
+        i = emails_[email].second;
+        continue;
+      }
+      if (size_t next = TryRun(i); next > i) {
+        i = next;
+        continue;
+      }
+      if (size_t next = TryAmount(i); next > i) {
+        i = next;
+        continue;
+      }
+      if (size_t next = TrySpelledLetter(i); next > i) {
+        i = next;
+        continue;
+      }
+      Emit(t_[i].norm, static_cast<int32_t>(i));
+      ++i;
+    }
+    if (!final_) OpenEmailTail();
+    r.view = std::move(view_);
+    r.view.token_count = t_.size();
+    r.open_from = final_ ? t_.size() : open_from_;
+    return r;
+  }
+
+ private:
+  const std::string& N(size_t i) const { return t_[i].norm; }
+
+  void Separator(size_t i) {
+    if (view_.text.empty()) return;
+    if (t_[i].brk >= Break::kTurn) {
+      Emit("\n", -1);
+    } else {
+      Emit(" ", -1);
+    }
+  }
+
+  void Emit(std::string_view s, int32_t token) {
+    view_.text.append(s);
+    view_.token_at.insert(view_.token_at.end(), s.size(), token);
+  }
+
+  bool GapBefore(size_t i) const {
+    if (i == 0) return false;
+    if (t_[i].brk >= Break::kTurn) return true;
+    if (opt_.max_gap_ms <= 0) return false;
+    const Token& a = t_[i - 1];
+    const Token& b = t_[i];
+    return a.end_ms >= 0 && b.start_ms >= 0 && b.start_ms - a.end_ms > opt_.max_gap_ms;
+  }
+
+  bool IsNumberWordAt(size_t i) const {
+    if (i >= t_.size()) return false;
+    const std::string& w = N(i);
+    return lex_.IsNumberWord(w) || !JoinableDigits(w).empty();
+  }
+
+  // A digit word that is also a filler ("ag": eight, or "ag sorry") is a digit only
+  // when a number continues after it.
+  bool DigitWordAt(size_t i) const {
+    const std::string& w = N(i);
+    if (!lex_.Digit(w)) return false;
+    if (!lex_.IsFiller(w)) return true;
+    return i + 1 < t_.size() && !GapBefore(i + 1) && IsNumberWordAt(i + 1) &&
+           !lex_.IsFiller(N(i + 1));
+  }
+
+  // Skippable inside a number: fillers, repairs, and the punctuation of a pause.
+  // Returns how many tokens the filler at `i` spans (0 when it is not one).
+  size_t FillerLength(size_t i) const {
+    const std::string& w = N(i);
+    if (t_[i].punct) {
+      return (w == "," || w == "." || w == ";" || w == "-" || w == "/" || w == "(" ||
+              w == ")")
+                 ? 1
+                 : 0;
+    }
+    if (DigitWordAt(i)) return 0;
+    if (lex_.IsFiller(w) || lex_.IsRepair(w)) {
+      // Two-word repairs ("i mean").
+      if (i + 1 < t_.size() && lex_.IsRepair(w + " " + N(i + 1))) return 2;
+      return 1;
+    }
+    if (i + 1 < t_.size() && lex_.IsRepair(w + " " + N(i + 1))) return 2;
+    return 0;
+  }
+
+  // Reads one number element at `i` into `out` (digits and the token of each); returns
+  // the next token index, or i when there is no number element at i.
+  size_t Element(size_t i, bool at_start, std::string* digits,
+                 std::vector<int32_t>* owners, bool* plus) const {
+    const std::string& w = N(i);
+    auto put = [&](std::string_view d, size_t tok) {
+      digits->append(d);
+      owners->insert(owners->end(), d.size(), static_cast<int32_t>(tok));
+    };
+    // Spoken "plus": an international prefix when a number follows.
+    if (at_start && (w == "plus" || w == "+") && i + 1 < t_.size() && !GapBefore(i + 1) &&
+        IsNumberWordAt(i + 1)) {
+      size_t next = Element(i + 1, false, digits, owners, plus);
+      if (next > i + 1) {
+        *plus = true;
+        owners->front() = static_cast<int32_t>(i);
+        return next;
+      }
+    }
+    if (at_start && w.size() > 1 && w[0] == '+' && IsDigits(std::string_view(w).substr(1))) {
+      *plus = true;
+      put(std::string_view(w).substr(1), i);
+      return i + 1;
+    }
+    if (std::string d = JoinableDigits(w); !d.empty()) {
+      put(d, i);
+      return i + 1;
+    }
+    if (DigitWordAt(i)) {
+      const std::string* d = lex_.Digit(w);
+      // "X hundred" / "X thousand".
+      if (i + 1 < t_.size() && !GapBefore(i + 1)) {
+        if (const std::string* s = lex_.Scale(N(i + 1))) {
+          put(*d, i);
+          put(std::string_view(*s).substr(1), i + 1);
+          return i + 2;
+        }
+      }
+      put(*d, i);
+      return i + 1;
+    }
+    if (const std::string* m = lex_.Multiplier(w)) {
+      size_t j = i + 1;
+      if (j < t_.size() && !GapBefore(j)) {
+        const std::string* d = lex_.Digit(N(j));
+        std::string single;
+        if (!d && N(j).size() == 1 && IsDigits(N(j))) {
+          single = N(j);
+          d = &single;
+        }
+        if (d) {
+          int times = std::max(1, std::atoi(m->c_str()));
+          for (int k = 0; k < times; ++k) put(*d, k == 0 ? i : j);
+          return j + 1;
+        }
+      }
+      return i;
+    }
+    if (const std::string* teen = lex_.Teen(w)) {
+      put(*teen, i);
+      if (i + 1 < t_.size() && !GapBefore(i + 1)) {
+        if (const std::string* s = lex_.Scale(N(i + 1))) {
+          put(std::string_view(*s).substr(1), i + 1);
+          return i + 2;
+        }
+      }
+      return i + 1;
+    }
+    if (const std::string* tens = lex_.Tens(w)) {
+      if (i + 1 < t_.size() && !GapBefore(i + 1)) {
+        const std::string* d = lex_.Digit(N(i + 1));
+        if (d && *d != "0" && DigitWordAt(i + 1)) {
+          put(std::string_view(*tens).substr(0, 1), i);
+          put(*d, i + 1);
+          return i + 2;
+        }
+      }
+      put(*tens, i);
+      return i + 1;
+    }
+    return i;
+  }
+
+  // A number: digit groups, digit words and fillers between them. Emits it as one view
+  // word of digits and returns the token after it, or returns i when none starts here.
+  size_t TryRun(size_t i) {
+    std::string digits;
+    std::vector<int32_t> owners;
+    bool plus = false;
+    size_t j = Element(i, true, &digits, &owners, &plus);
+    if (j == i) return i;
+    size_t last = j;  // One past the last token that gave digits.
+    while (j < t_.size()) {
+      if (GapBefore(j)) break;
+      size_t k = Element(j, false, &digits, &owners, &plus);
+      if (k > j) {
+        last = j = k;
+        continue;
+      }
+      // Up to three fillers or pause marks, when the number goes on after them.
+      // Pause punctuation is free; at most three filler or repair words.
+      size_t skip = j;
+      int fillers = 0;
+      while (skip < t_.size() && !GapBefore(skip)) {
+        size_t len = FillerLength(skip);
+        if (len == 0) break;
+        if (!t_[skip].punct && ++fillers > 3) break;
+        skip += len;
+      }
+      if (skip == j) break;
+      if (skip >= t_.size()) {
+        // Only fillers after the number: it may go on in the next chunk.
+        j = skip;
+        break;
+      }
+      if (GapBefore(skip) || !IsNumberWordAt(skip)) break;
+      j = skip;
+    }
+    // Open when nothing but fillers follows the number in this window.
+    bool reaches_end = true;
+    for (size_t k = last; k < t_.size(); ++k) {
+      if (FillerLength(k) == 0) {
+        reaches_end = false;
+        break;
+      }
+    }
+    if (reaches_end) open_from_ = std::min(open_from_, OpenStart(i));
+    if (plus) Emit("+", static_cast<int32_t>(i));
+    for (size_t k = 0; k < digits.size(); ++k) {
+      view_.text.push_back(digits[k]);
+      view_.token_at.push_back(owners[k]);
+    }
+    return last;
+  }
+
+  // Where an open number's hold starts: include a letter just before it (a passport
+  // prefix) so the whole candidate is held together.
+  size_t OpenStart(size_t i) const {
+    if (i > 0 && N(i - 1).size() == 1 && std::isalpha(static_cast<unsigned char>(N(i - 1)[0])))
+      return i - 1;
+    return i;
+  }
+
+  // "R35 500" and "R1 480 000": amounts absorb the digit groups that follow them.
+  size_t TryAmount(size_t i) {
+    if (!IsAmount(N(i))) return i;
+    Emit(N(i), static_cast<int32_t>(i));
+    size_t j = i + 1;
+    while (j < t_.size() && !GapBefore(j) && N(j).size() == 3 && IsDigits(N(j))) {
+      Emit(N(j), static_cast<int32_t>(j));
+      ++j;
+    }
+    return j;
+  }
+
+  // "a for apple" -> "a"; "e for echo, n for november" -> "en".
+  size_t TrySpelledLetter(size_t i) {
+    auto spelled = [&](size_t k) {
+      const std::string& w = N(k);
+      return w.size() == 1 && std::isalpha(static_cast<unsigned char>(w[0])) &&
+             k + 2 < t_.size() && N(k + 1) == "for" && N(k + 2).size() > 1 &&
+             N(k + 2)[0] == w[0];
+    };
+    if (!spelled(i)) return i;
+    size_t k = i;
+    for (;;) {
+      view_.text.push_back(N(k)[0]);
+      view_.token_at.push_back(static_cast<int32_t>(k));
+      k += 3;
+      // The spelling words map to no view byte; a match over the letters covers them.
+      if (k < t_.size() && spelled(k)) continue;
+      if (k + 1 < t_.size() && (N(k) == "," || N(k) == "and") && spelled(k + 1)) {
+        ++k;
+        continue;
+      }
+      return k;
+    }
+  }
+
+  bool IsConnector(size_t i) const {
+    const std::string* s = lex_.EmailSymbol(N(i));
+    return s && *s != "@";
+  }
+  bool IsAt(size_t i) const {
+    const std::string* s = lex_.EmailSymbol(N(i));
+    return (s && *s == "@") || N(i) == "@";
+  }
+  bool IsLabel(size_t i) const {
+    const std::string& w = N(i);
+    return !t_[i].punct && IsAlnumWord(w) && !IsConnector(i) && !IsAt(i);
+  }
+  bool IsDottedDomain(size_t i) const {
+    const std::string& w = N(i);
+    size_t dot = w.rfind('.');
+    return dot != std::string::npos && dot > 0 && Tlds().count(w.substr(dot + 1)) > 0;
+  }
+
+  // The local part of an e-mail ending at token `end` (inclusive); returns its first
+  // token, or npos when the words before do not form one. Going left from "at": digits
+  // and number words ("fifty seven", "84"), then names spelled as words, single letters
+  // ("s d l a m i n i", "n molefe") and connectors ("dot", "underscore"), with at most
+  // two whole words, up to a word that cannot be part of an address ("is", "email").
+  size_t LocalPartStart(size_t end) const {
+    auto usable = [&](size_t i) {
+      return !t_[i].punct && !EmailStopWords().count(N(i)) &&
+             (IsLabel(i) || IsConnector(i) || N(i).find('.') != std::string::npos);
+    };
+    if (!usable(end) || IsConnector(end)) return std::string::npos;
+    size_t p = end;
+    int words = 0;
+    bool seen_name = false;
+    for (size_t i = end + 1; i-- > 0;) {
+      if (!usable(i)) break;
+      if (i < end && GapBefore(i + 1)) break;
+      const std::string& w = N(i);
+      const bool number = lex_.IsNumberWord(w) || IsDigits(w);
+      if (number && seen_name) {
+        // Digits inside the local part only next to a connector ("tasneem dot 8").
+        if (!(i + 1 <= end && IsConnector(i + 1))) break;
+      }
+      if (!number && !IsConnector(i)) {
+        seen_name = true;
+        if (w.size() > 1 && ++words > 2) break;
+      }
+      p = i;
+    }
+    while (p <= end && IsConnector(p)) ++p;
+    if (p > end || !seen_name) return std::string::npos;
+    return p;
+  }
+
+  // The domain after "at" at token `k`: labels ("voda mail", "telkom s a", "m web") and
+  // "dot" label pairs ending in a known TLD, or a dotted token ("gmail.com"). Returns
+  // one past its last token, or npos.
+  size_t DomainEnd(size_t k) const {
+    size_t j = k + 1;
+    if (j >= t_.size() || GapBefore(j)) return std::string::npos;
+    if (IsDottedDomain(j)) {
+      size_t end = j + 1;
+      while (end + 1 < t_.size() && IsConnector(end) && *lex_.EmailSymbol(N(end)) == "." &&
+             IsLabel(end + 1) && Tlds().count(N(end + 1))) {
+        end += 2;
+      }
+      return end;
+    }
+    size_t q = j;
+    int labels = 0;
+    while (q < t_.size() && labels < 3 && IsLabel(q) && !GapBefore(q)) {
+      ++q;
+      ++labels;
+    }
+    if (labels == 0) return std::string::npos;
+    size_t end = std::string::npos;
+    while (q + 1 < t_.size() && !GapBefore(q) && IsConnector(q) &&
+           *lex_.EmailSymbol(N(q)) == "." && (IsLabel(q + 1) || IsDottedDomain(q + 1))) {
+      if (Tlds().count(N(q + 1)) || IsDottedDomain(q + 1)) end = q + 2;
+      q += 2;
+    }
+    return end;
+  }
+
+  void FindSpokenEmails() {
+    for (size_t k = 1; k + 1 < t_.size(); ++k) {
+      if (!IsAt(k) || GapBefore(k)) continue;
+      size_t end = DomainEnd(k);
+      if (end == std::string::npos) continue;
+      size_t start = LocalPartStart(k - 1);
+      if (start == std::string::npos) continue;
+      if (!emails_.empty() && emails_.back().second > start) continue;
+      emails_.emplace_back(start, end);
+      k = end - 1;
+    }
+  }
+
+  void EmitEmail(size_t a, size_t b) {
+    for (size_t i = a; i < b; ++i) {
+      const std::string& w = N(i);
+      std::string piece;
+      if (IsAt(i)) {
+        piece = "@";
+      } else if (IsConnector(i)) {
+        piece = *lex_.EmailSymbol(w);
+      } else if (const std::string* d = lex_.Digit(w)) {
+        piece = *d;
+      } else if (const std::string* teen = lex_.Teen(w)) {
+        piece = *teen;
+      } else if (const std::string* tens = lex_.Tens(w)) {
+        piece = *tens;
+        if (i + 1 < b && lex_.Digit(N(i + 1))) {
+          piece = tens->substr(0, 1) + *lex_.Digit(N(i + 1));
+          view_.text.append(piece);
+          view_.token_at.insert(view_.token_at.end(), 1, static_cast<int32_t>(i));
+          view_.token_at.insert(view_.token_at.end(), 1, static_cast<int32_t>(i + 1));
+          ++i;
+          continue;
+        }
+      } else {
+        piece = w;
+      }
+      Emit(piece, static_cast<int32_t>(i));
+    }
+  }
+
+  // A half-spoken e-mail at the end of the window ("thandi dot nkosi", "... at gmail",
+  // "... at gmail dot") is held until it is complete.
+  void OpenEmailTail() {
+    size_t n = t_.size();
+    while (n > 0 && t_[n - 1].punct) --n;
+    if (n == 0) return;
+    // Walk back over the domain part to an "at", if there is one within reach.
+    size_t last = n - 1;
+    size_t k = last;
+    size_t steps = 0;
+    while (k > 0 && steps < 8 && !IsAt(k) && (IsLabel(k) || IsConnector(k) || IsDottedDomain(k))) {
+      --k;
+      ++steps;
+    }
+    size_t chain_end = std::string::npos;
+    bool domain_like = last == k + 1;
+    for (size_t q = k + 1; q <= last; ++q) domain_like |= IsConnector(q) || IsDottedDomain(q);
+    if (IsAt(k) && k > 0 && k < last + 1 && (k == last || domain_like)) {
+      // "... at", "... at gmail", "... at gmail dot co": the domain may go on.
+      chain_end = k - 1;
+    } else if (IsConnector(last) && last > 0) {
+      chain_end = last - 1;
+    } else if (last >= 2 && IsConnector(last - 1) && IsLabel(last)) {
+      chain_end = last;
+    }
+    if (chain_end == std::string::npos) return;
+    size_t start = LocalPartStart(chain_end);
+    if (start == std::string::npos) return;
+    open_from_ = std::min(open_from_, start);
+  }
+
+  const Lexicon& lex_;
+  const std::vector<Token>& t_;
+  const NormalizerOptions& opt_;
+  const bool final_;
+  View view_;
+  size_t open_from_ = 0;
+  std::vector<std::pair<size_t, size_t>> emails_;  // [first, end) token ranges.
+};
+
+}  // namespace
+
+NormalizeResult Normalize(const Lexicon& lexicon, const std::vector<Token>& tokens,
+                          const NormalizerOptions& options, bool final_window) {
+  return Builder(lexicon, tokens, options, final_window).Run();
+}
+
+}  // namespace callredact

@@ -1,0 +1,129 @@
+#include "detectors/tokenizer.h"
+
+#include <cctype>
+
+namespace callredact {
+namespace {
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// Punctuation split off the edges of a word. '+' and '@' are not: they belong to phone
+// numbers and e-mail addresses. '#' and '*' stay too (masked values on screens).
+bool IsEdgePunct(char c) {
+  switch (c) {
+    case '.': case ',': case ';': case ':': case '!': case '?': case '"': case '\'':
+    case '(': case ')': case '[': case ']': case '{': case '}': case '|': case '<':
+    case '>': case '=': case '-': case '/': case '\\':
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+std::vector<std::string_view> SplitWords(std::string_view text) {
+  std::vector<std::string_view> words;
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && IsSpace(text[i])) ++i;
+    size_t start = i;
+    while (i < text.size() && !IsSpace(text[i])) ++i;
+    if (i > start) words.push_back(text.substr(start, i - start));
+  }
+  return words;
+}
+
+bool IsValidUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    size_t n;
+    uint32_t cp;
+    if (c < 0x80) { ++i; continue; }
+    if ((c & 0xE0) == 0xC0) { n = 1; cp = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { n = 2; cp = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { n = 3; cp = c & 0x07; }
+    else return false;
+    if (i + n >= s.size()) return false;  // Truncated sequence.
+    for (size_t k = 1; k <= n; ++k) {
+      unsigned char d = static_cast<unsigned char>(s[i + k]);
+      if ((d & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (d & 0x3F);
+    }
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
+std::vector<Token> Tokenize(const v1::Chunk& chunk, Break first_break) {
+  std::vector<Token> tokens;
+  const std::string& text = chunk.text();
+  const bool timed = chunk.words_size() > 0 &&
+                     static_cast<size_t>(chunk.words_size()) == SplitWords(text).size();
+  const bool screen = chunk.source() == v1::SCREEN;
+  size_t i = 0;
+  int word_index = -1;
+  bool pending_line = false;
+  auto push = [&](size_t b, size_t e, bool punct) {
+    Token t;
+    t.seq = chunk.seq();
+    t.begin = static_cast<uint32_t>(b);
+    t.end = static_cast<uint32_t>(e);
+    t.norm = Lower(std::string_view(text).substr(b, e - b));
+    t.punct = punct;
+    t.source = chunk.source();
+    t.speaker = chunk.speaker();
+    if (tokens.empty()) {
+      t.brk = first_break;
+    } else if (pending_line) {
+      t.brk = Break::kLine;
+    }
+    pending_line = false;
+    if (timed && word_index >= 0) {
+      t.start_ms = chunk.words(word_index).start_ms();
+      t.end_ms = chunk.words(word_index).end_ms();
+    }
+    // A screen field separator breaks like a new line.
+    if (screen && punct && (t.norm == "|" || t.norm == "[" || t.norm == "]")) {
+      pending_line = true;
+    }
+    tokens.push_back(std::move(t));
+  };
+  while (i < text.size()) {
+    if (IsSpace(text[i])) {
+      if (text[i] == '\n' && screen) pending_line = true;
+      ++i;
+      continue;
+    }
+    size_t start = i;
+    while (i < text.size() && !IsSpace(text[i])) ++i;
+    size_t end = i;
+    ++word_index;
+    // Leading punctuation, one token each.
+    size_t b = start;
+    while (b < end && IsEdgePunct(text[b])) {
+      push(b, b + 1, true);
+      ++b;
+    }
+    // Trailing punctuation.
+    size_t e = end;
+    while (e > b && IsEdgePunct(text[e - 1])) --e;
+    // Keep a trailing apostrophe-s word whole ("it's" has inner punctuation only).
+    if (e > b) push(b, e, false);
+    for (size_t k = e; k < end; ++k) push(k, k + 1, true);
+  }
+  return tokens;
+}
+
+}  // namespace callredact

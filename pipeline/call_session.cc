@@ -1,0 +1,556 @@
+#include "pipeline/call_session.h"
+
+#include <algorithm>
+#include <deque>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "detectors/tokenizer.h"
+
+namespace callredact {
+namespace {
+
+// Tokens kept before the committed point as left context for cues. Larger than any
+// cue window plus the longest cue phrase, so a window re-started at the committed point
+// sees what the whole stream would have shown it.
+constexpr size_t kLeftContextTokens = 24;
+// Agent utterances this short ("okay", "go ahead") keep the dialogue expectation.
+constexpr size_t kShortUtteranceWords = 3;
+
+CallSession::FaultHook g_fault_hook = nullptr;
+
+absl::Status Stage(const char* name) {
+  if (g_fault_hook) return g_fault_hook(name);
+  return absl::OkStatus();
+}
+
+struct Part {
+  uint64_t seq;
+  uint32_t start, end;
+  v1::EntityType type;
+  std::string normalized;
+};
+
+int StreamIndex(const v1::Chunk& c) {
+  if (c.source() == v1::SCREEN) return 2;
+  return c.speaker() == v1::AGENT ? 0 : 1;
+}
+
+}  // namespace
+
+// One stream's held chunks and open window (DESIGN.md, invariant 3).
+class StreamState {
+ public:
+  struct Pending {
+    v1::Chunk chunk;
+    CallSession::Clock::time_point arrived;
+    uint64_t token_begin = 0, token_end = 0;  // Absolute token indices.
+    std::vector<Part> parts;
+    std::vector<v1::DetectionEvent> events;
+  };
+
+  StreamState(const Engine& engine, const Policy& policy, const SessionOptions& options,
+              DialogueState& dialogue)
+      : engine_(engine), policy_(policy), options_(options), dialogue_(dialogue) {}
+
+  // A final chunk of a TRANSCRIPT stream.
+  // `new_turn`: the other speaker spoke since this stream's last chunk, so nothing open
+  // continues into this one. `cues` gets the context kinds of cues in the window.
+  absl::Status AddFinal(const v1::Chunk& chunk, bool new_turn, CallSession::Clock::time_point now,
+                        std::vector<v1::RedactedChunk>* ready, uint32_t* cues) {
+    absl::Status st = Stage("tokenize");
+    if (!st.ok()) return st;
+    std::vector<Token> fresh =
+        Tokenize(chunk, tokens_.empty() ? Break::kHard : new_turn ? Break::kTurn : Break::kChunk);
+    const bool customer = chunk.speaker() == v1::CUSTOMER;
+    for (Token& t : fresh) t.expectation = customer ? dialogue_.expectation : 0;
+    Pending p;
+    p.chunk = chunk;
+    p.arrived = now;
+    p.token_begin = base_ + tokens_.size();
+    p.token_end = p.token_begin + fresh.size();
+    pending_.push_back(std::move(p));
+    for (Token& t : fresh) tokens_.push_back(std::move(t));
+
+    auto result = RunDetect(/*final_window=*/false);
+    if (!result.ok()) return result.status();
+    *cues = result->cue_contexts_from_agent;
+    st = Commit(*result, base_ + result->open_from);
+    if (!st.ok()) return st;
+    return Release(ready);
+  }
+
+  // A SCREEN chunk: a capture of its own, never continued by the next one.
+  absl::Status AddScreen(const v1::Chunk& chunk, CallSession::Clock::time_point now,
+                         std::vector<v1::RedactedChunk>* ready) {
+    absl::Status st = Stage("tokenize");
+    if (!st.ok()) return st;
+    tokens_ = Tokenize(chunk, Break::kHard);
+    base_ = committed_ = 0;
+    Pending p;
+    p.chunk = chunk;
+    p.arrived = now;
+    p.token_begin = 0;
+    p.token_end = tokens_.size();
+    pending_.push_back(std::move(p));
+    auto result = RunDetect(/*final_window=*/true);
+    if (!result.ok()) return result.status();
+    st = Commit(*result, tokens_.size());
+    if (!st.ok()) return st;
+    st = Release(ready);
+    tokens_.clear();
+    base_ = committed_ = 0;
+    return st;
+  }
+
+  // An interim hypothesis: redacted at once against the open window, never committed.
+  absl::Status AddInterim(const v1::Chunk& chunk, std::vector<v1::RedactedChunk>* ready) {
+    absl::Status st = Stage("tokenize");
+    if (!st.ok()) return st;
+    std::vector<Token> window(tokens_.begin() + static_cast<long>(committed_ - base_),
+                              tokens_.end());
+    const size_t first_interim = window.size();
+    std::vector<Token> fresh = Tokenize(chunk, window.empty() ? Break::kHard : Break::kChunk);
+    const bool customer = chunk.speaker() == v1::CUSTOMER;
+    for (Token& t : fresh) {
+      t.expectation = customer ? dialogue_.expectation : 0;
+      window.push_back(std::move(t));
+    }
+    st = Stage("detect");
+    if (!st.ok()) return st;
+    auto result = engine_.Detect(window, 0, dialogue_, /*final_window=*/false);
+    if (!result.ok()) return result.status();
+    st = Stage("redact");
+    if (!st.ok()) return st;
+    std::vector<Part> parts;
+    std::vector<bool> covered(window.size(), false);
+    for (const Detection& d : result->detections) {
+      if (d.last_token < first_interim || !policy_.Applies(d.type, d.confidence)) continue;
+      for (size_t k = std::max(d.first_token, first_interim); k <= d.last_token; ++k) {
+        covered[k] = true;
+      }
+      AddParts(window, d, first_interim, &parts);
+    }
+    // The open tail is masked provisionally: it may still become an entity.
+    for (size_t k = std::max(result->open_from, first_interim); k < window.size(); ++k) {
+      if (!covered[k] && !window[k].punct) {
+        parts.push_back({window[k].seq, window[k].begin, window[k].end,
+                         v1::ENTITY_TYPE_UNSPECIFIED, ""});
+      }
+    }
+    v1::RedactedChunk out;
+    FillChunk(chunk, parts, &out);
+    ready->push_back(std::move(out));
+    return absl::OkStatus();
+  }
+
+  // Releases chunks held past max_hold with their open tail masked.
+  absl::Status Expire(CallSession::Clock::time_point now, std::vector<v1::RedactedChunk>* ready) {
+    bool any = false;
+    for (const Pending& p : pending_) {
+      if (p.arrived + options_.max_hold <= now) any = true;
+    }
+    if (!any) return absl::OkStatus();
+    // What would be found if the stream ended now, reported as unconfirmed.
+    auto result = RunDetect(/*final_window=*/true);
+    if (!result.ok()) return result.status();
+    absl::Status st = Stage("redact");
+    if (!st.ok()) return st;
+    std::vector<Detection> provisional;
+    for (const Detection& d : result->detections) {
+      if (base_ + d.last_token >= committed_ && policy_.Applies(d.type, d.confidence)) {
+        provisional.push_back(d);
+      }
+    }
+    while (!pending_.empty() &&
+           pending_.front().arrived + options_.max_hold <= now) {
+      Pending& p = pending_.front();
+      std::vector<Part> parts = p.parts;
+      std::vector<bool> covered(tokens_.size(), false);
+      for (const Detection& d : provisional) {
+        for (size_t k = d.first_token; k <= d.last_token; ++k) covered[k] = true;
+        std::vector<Part> dparts;
+        AddParts(tokens_, d, 0, &dparts);
+        for (const Part& part : dparts) {
+          if (part.seq == p.chunk.seq()) parts.push_back(part);
+        }
+        if (ChunkOfToken(base_ + d.last_token) == &p) {
+          v1::DetectionEvent e = MakeEvent(d);
+          e.set_confirmed(false);
+          p.events.push_back(std::move(e));
+        }
+      }
+      for (uint64_t abs = std::max(committed_, p.token_begin); abs < p.token_end; ++abs) {
+        const Token& t = tokens_[abs - base_];
+        if (!covered[abs - base_] && !t.punct) {
+          parts.push_back({t.seq, t.begin, t.end, v1::ENTITY_TYPE_UNSPECIFIED, ""});
+        }
+      }
+      v1::RedactedChunk out;
+      FillChunk(p.chunk, parts, &out);
+      out.set_provisional(true);
+      for (auto& e : p.events) *out.add_events() = std::move(e);
+      ready->push_back(std::move(out));
+      // Its tokens stay in the open window; the chunk itself is never sent again.
+      pending_.pop_front();
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status Finish(std::vector<v1::RedactedChunk>* ready) {
+    if (pending_.empty() && committed_ == base_ + tokens_.size()) return absl::OkStatus();
+    auto result = RunDetect(/*final_window=*/true);
+    if (!result.ok()) return result.status();
+    absl::Status st = Commit(*result, base_ + tokens_.size());
+    if (!st.ok()) return st;
+    return Release(ready);
+  }
+
+  std::optional<CallSession::Clock::time_point> NextDeadline() const {
+    if (pending_.empty()) return std::nullopt;
+    return pending_.front().arrived + options_.max_hold;
+  }
+
+  size_t held() const { return pending_.size(); }
+
+ private:
+  absl::StatusOr<DetectResult> RunDetect(bool final_window) {
+    absl::Status st = Stage("detect");
+    if (!st.ok()) return st;
+    return engine_.Detect(tokens_, static_cast<size_t>(committed_ - base_), dialogue_,
+                          final_window);
+  }
+
+  // Records the detections that are final now (they end before `new_committed`), and
+  // moves the committed point.
+  absl::Status Commit(const DetectResult& result, uint64_t new_committed) {
+    absl::Status st = Stage("redact");
+    if (!st.ok()) return st;
+    for (const Detection& d : result.detections) {
+      uint64_t first = base_ + d.first_token, last = base_ + d.last_token;
+      if (first < committed_ || last >= new_committed) continue;
+      dialogue_.Remember(d.normalized, d.type);
+      if (!policy_.Applies(d.type, d.confidence)) continue;
+      std::vector<Part> parts;
+      AddParts(tokens_, d, 0, &parts);
+      for (const Part& part : parts) {
+        // A chunk released early by hold expiry already went out with this part masked.
+        if (Pending* p = ChunkOfSeq(part.seq)) p->parts.push_back(part);
+      }
+      v1::DetectionEvent e = MakeEvent(d);
+      // The event goes with the chunk that completes the entity.
+      Pending* owner = ChunkOfToken(last);
+      if (!owner) owner = pending_.empty() ? nullptr : &pending_.back();
+      if (owner) {
+        owner->events.push_back(std::move(e));
+      } else {
+        orphan_events_.push_back(std::move(e));
+      }
+    }
+    committed_ = std::max(committed_, new_committed);
+    return absl::OkStatus();
+  }
+
+  absl::Status Release(std::vector<v1::RedactedChunk>* ready) {
+    absl::Status st = Stage("release");
+    if (!st.ok()) return st;
+    while (!pending_.empty() && pending_.front().token_end <= committed_) {
+      Pending& p = pending_.front();
+      v1::RedactedChunk out;
+      FillChunk(p.chunk, p.parts, &out);
+      for (auto& e : orphan_events_) *out.add_events() = std::move(e);
+      orphan_events_.clear();
+      for (auto& e : p.events) *out.add_events() = std::move(e);
+      ready->push_back(std::move(out));
+      pending_.pop_front();
+    }
+    // Drop tokens no longer needed: keep left context before the committed point.
+    uint64_t keep_from = committed_ > kLeftContextTokens ? committed_ - kLeftContextTokens : 0;
+    if (!pending_.empty()) keep_from = std::min(keep_from, pending_.front().token_begin);
+    if (keep_from > base_) {
+      tokens_.erase(tokens_.begin(), tokens_.begin() + static_cast<long>(keep_from - base_));
+      base_ = keep_from;
+    }
+    return absl::OkStatus();
+  }
+
+  // Splits a detection over the chunks it spans. Parts whose chunk is not held any
+  // more are skipped (their text was already released, masked).
+  static void AddParts(const std::vector<Token>& tokens, const Detection& d, size_t from,
+                       std::vector<Part>* parts) {
+    size_t k = std::max(d.first_token, from);
+    while (k <= d.last_token) {
+      uint64_t seq = tokens[k].seq;
+      uint32_t start = tokens[k].begin, end = tokens[k].end;
+      while (k <= d.last_token && tokens[k].seq == seq) {
+        end = tokens[k].end;
+        ++k;
+      }
+      parts->push_back({seq, start, end, d.type, d.normalized});
+    }
+  }
+
+  Pending* ChunkOfToken(uint64_t abs) {
+    for (Pending& p : pending_) {
+      if (abs >= p.token_begin && abs < p.token_end) return &p;
+    }
+    return nullptr;
+  }
+  Pending* ChunkOfSeq(uint64_t seq) {
+    for (Pending& p : pending_) {
+      if (p.chunk.seq() == seq) return &p;
+    }
+    return nullptr;
+  }
+
+  v1::DetectionEvent MakeEvent(const Detection& d) const {
+    v1::DetectionEvent e;
+    e.set_call_id(options_.call_id);
+    e.set_type(d.type);
+    e.set_confidence(d.confidence);
+    e.set_detector(d.detector);
+    e.set_confirmed(true);
+    const v1::EntityRule& rule = policy_.RuleFor(d.type);
+    e.set_mute_audio(rule.mute_audio());
+    if (rule.action() == v1::PSEUDONYM) {
+      e.set_pseudonym(policy_.Pseudonym(d.type, d.normalized).substr(0, 16));
+      e.set_key_id(policy_.key_id());
+    }
+    std::map<v1::Speaker, std::pair<int64_t, int64_t>> audio;
+    size_t k = d.first_token;
+    while (k <= d.last_token) {
+      uint64_t seq = tokens_[k].seq;
+      v1::Span* span = e.add_spans();
+      span->set_seq(seq);
+      span->set_start(tokens_[k].begin);
+      while (k <= d.last_token && tokens_[k].seq == seq) {
+        const Token& t = tokens_[k];
+        span->set_end(t.end);
+        if (t.source == v1::TRANSCRIPT && t.start_ms >= 0) {
+          auto it = audio.find(t.speaker);
+          if (it == audio.end()) {
+            audio[t.speaker] = {t.start_ms, t.end_ms};
+          } else {
+            it->second.first = std::min(it->second.first, t.start_ms);
+            it->second.second = std::max(it->second.second, t.end_ms);
+          }
+        }
+        ++k;
+      }
+    }
+    for (const auto& [speaker, range] : audio) {
+      v1::AudioRange* a = e.add_audio();
+      a->set_speaker(speaker);
+      a->set_start_ms(std::max<int64_t>(0, range.first - options_.audio_margin_ms));
+      a->set_end_ms(range.second + options_.audio_margin_ms);
+    }
+    return e;
+  }
+
+  void FillChunk(const v1::Chunk& chunk, std::vector<Part> parts, v1::RedactedChunk* out) const {
+    out->set_seq(chunk.seq());
+    out->set_source(chunk.source());
+    out->set_speaker(chunk.speaker());
+    out->set_is_final(chunk.is_final());
+    std::sort(parts.begin(), parts.end(),
+              [](const Part& a, const Part& b) { return a.start < b.start; });
+    const std::string& text = chunk.text();
+    std::string redacted;
+    uint32_t pos = 0;
+    for (const Part& part : parts) {
+      if (part.start < pos || part.end > text.size()) {
+        // Overlaps the previous part: extend the masked region instead.
+        if (part.end > pos && part.start < pos && part.end <= text.size()) pos = part.end;
+        continue;
+      }
+      redacted.append(text, pos, part.start - pos);
+      if (part.type == v1::ENTITY_TYPE_UNSPECIFIED) {
+        redacted.append("[REDACTED]");
+      } else {
+        redacted.append(policy_.Render(part.type, text.substr(part.start, part.end - part.start),
+                                       part.normalized));
+      }
+      pos = part.end;
+    }
+    redacted.append(text, pos, std::string::npos);
+    out->set_text(std::move(redacted));
+  }
+
+  const Engine& engine_;
+  const Policy& policy_;
+  const SessionOptions& options_;
+  DialogueState& dialogue_;
+  std::deque<Pending> pending_;
+  std::vector<v1::DetectionEvent> orphan_events_;
+  std::vector<Token> tokens_;
+  uint64_t base_ = 0;       // Absolute index of tokens_[0].
+  uint64_t committed_ = 0;  // Absolute index: tokens before it are final.
+};
+
+CallSession::CallSession(std::shared_ptr<const Engine> engine,
+                         std::shared_ptr<const Policy> policy, SessionOptions options)
+    : engine_(std::move(engine)), policy_(std::move(policy)), options_(std::move(options)) {}
+
+CallSession::~CallSession() = default;
+
+void CallSession::SetFaultHookForTesting(FaultHook hook) { g_fault_hook = hook; }
+
+StreamState& CallSession::StreamFor(const v1::Chunk& chunk) {
+  auto& s = streams_[StreamIndex(chunk)];
+  if (!s) s = std::make_unique<StreamState>(*engine_, *policy_, options_, dialogue_);
+  return *s;
+}
+
+absl::Status CallSession::Add(const v1::Chunk& chunk, std::vector<v1::RedactedChunk>* ready,
+                              Clock::time_point now) {
+  if (failed_) return absl::FailedPreconditionError("session already failed");
+  // Validation: messages name the field, never the text.
+  if (have_seq_ && chunk.seq() <= last_seq_) {
+    return absl::InvalidArgumentError(absl::StrCat("chunk.seq: ", chunk.seq(),
+                                                   " does not follow ", last_seq_,
+                                                   " (must increase)"));
+  }
+  if (chunk.source() != v1::TRANSCRIPT && chunk.source() != v1::SCREEN) {
+    return absl::InvalidArgumentError("chunk.source: must be TRANSCRIPT or SCREEN");
+  }
+  if (chunk.source() == v1::TRANSCRIPT && chunk.speaker() != v1::AGENT &&
+      chunk.speaker() != v1::CUSTOMER) {
+    return absl::InvalidArgumentError("chunk.speaker: TRANSCRIPT needs AGENT or CUSTOMER");
+  }
+  if (chunk.text().size() > options_.max_chunk_bytes) {
+    return absl::InvalidArgumentError(absl::StrCat("chunk.text: ", chunk.text().size(),
+                                                   " bytes exceeds the limit of ",
+                                                   options_.max_chunk_bytes));
+  }
+  if (!IsValidUtf8(chunk.text())) {
+    return absl::InvalidArgumentError("chunk.text: not valid UTF-8");
+  }
+  if (chunk.words_size() > 0 && chunk.source() == v1::TRANSCRIPT) {
+    std::vector<std::string_view> words = SplitWords(chunk.text());
+    if (words.size() != static_cast<size_t>(chunk.words_size())) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "chunk.words: ", chunk.words_size(), " words for ", words.size(),
+          " space-separated tokens of chunk.text"));
+    }
+    for (int i = 0; i < chunk.words_size(); ++i) {
+      const v1::Word& w = chunk.words(i);
+      if (w.text() != words[i]) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("chunk.words[", i, "].text: does not match chunk.text"));
+      }
+      if (w.start_ms() < 0 || w.end_ms() < w.start_ms()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("chunk.words[", i, "]: needs 0 <= start_ms <= end_ms"));
+      }
+    }
+  }
+  have_seq_ = true;
+  last_seq_ = chunk.seq();
+  StreamState& stream = StreamFor(chunk);
+  absl::Status st;
+  if (chunk.source() == v1::SCREEN) {
+    st = stream.AddScreen(chunk, now, ready);
+  } else if (!chunk.is_final()) {
+    st = stream.AddInterim(chunk, ready);
+  } else {
+    st = AddFinalTranscript(chunk, stream, now, ready);
+  }
+  if (!st.ok()) {
+    failed_ = true;
+    if (st.code() != absl::StatusCode::kInvalidArgument) {
+      return absl::InternalError(absl::StrCat("processing failed: ", st.message()));
+    }
+  }
+  return st;
+}
+
+// Turns: once one speaker has said more than a few words since the other's last chunk,
+// whatever the other was saying is over (a number does not go on across an answer), and
+// the agent's next words start a new question. Word counts are cumulative, so however
+// the chunks are cut the same turns result (DESIGN.md, invariant 2).
+absl::Status CallSession::AddFinalTranscript(const v1::Chunk& chunk, StreamState& stream,
+                                             Clock::time_point now,
+                                             std::vector<v1::RedactedChunk>* ready) {
+  const int me = chunk.speaker() == v1::AGENT ? 0 : 1;
+  const int other = 1 - me;
+  const size_t words = SplitWords(chunk.text()).size();
+  const bool question = chunk.text().find('?') != std::string::npos;
+  const bool new_turn = words_since_other_[me] > kShortUtteranceWords || asked_[me];
+  words_since_other_[me] = 0;
+  asked_[me] = false;
+  const bool was_short = words_since_other_[other] <= kShortUtteranceWords && !asked_[other];
+  words_since_other_[other] += words;
+  asked_[other] |= question;
+  if (was_short && (words_since_other_[other] > kShortUtteranceWords || question) &&
+      streams_[other]) {
+    absl::Status st = streams_[other]->Finish(ready);
+    if (!st.ok()) return st;
+  }
+  if (me == 0) {
+    if (new_turn) {
+      agent_turn_words_ = 0;
+      agent_turn_has_cue_ = false;
+    }
+    agent_turn_words_ += words;
+  }
+  uint32_t cues = 0;
+  absl::Status st = stream.AddFinal(chunk, new_turn, now, ready, &cues);
+  if (!st.ok()) return st;
+  if (me == 0) {
+    // The agent's question sets what the customer's answer is likely to be.
+    if (cues) {
+      dialogue_.expectation = agent_turn_has_cue_ ? (dialogue_.expectation | cues) : cues;
+      agent_turn_has_cue_ = true;
+    } else if (!agent_turn_has_cue_ && agent_turn_words_ > kShortUtteranceWords) {
+      dialogue_.expectation = 0;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CallSession::ExpireHolds(Clock::time_point now,
+                                      std::vector<v1::RedactedChunk>* ready) {
+  if (failed_) return absl::FailedPreconditionError("session already failed");
+  for (auto& s : streams_) {
+    if (!s) continue;
+    absl::Status st = s->Expire(now, ready);
+    if (!st.ok()) {
+      failed_ = true;
+      return absl::InternalError(absl::StrCat("processing failed: ", st.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::optional<CallSession::Clock::time_point> CallSession::NextHoldDeadline() const {
+  std::optional<Clock::time_point> best;
+  for (const auto& s : streams_) {
+    if (!s) continue;
+    auto d = s->NextDeadline();
+    if (d && (!best || *d < *best)) best = d;
+  }
+  return best;
+}
+
+absl::Status CallSession::Finish(std::vector<v1::RedactedChunk>* ready) {
+  if (failed_) return absl::FailedPreconditionError("session already failed");
+  for (auto& s : streams_) {
+    if (!s) continue;
+    absl::Status st = s->Finish(ready);
+    if (!st.ok()) {
+      failed_ = true;
+      return absl::InternalError(absl::StrCat("processing failed: ", st.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+size_t CallSession::held_chunks() const {
+  size_t n = 0;
+  for (const auto& s : streams_) {
+    if (s) n += s->held();
+  }
+  return n;
+}
+
+}  // namespace callredact

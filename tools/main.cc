@@ -1,0 +1,28 @@
+// callredact: real-time redaction of personal information in contact-centre calls.
+// See README.md. Every subcommand prints its usage with --help.
+#include <cstring>
+#include <iostream>
+
+#include "tools/commands.h"
+
+namespace {
+
+constexpr char kUsage[] =
+    "usage: callredact <command> [flags]\n"
+    "commands:\n"
+    "  redact   redact plain text or a corpus JSONL (batch)\n"
+    "  eval     score detection events against a labelled corpus\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "help")) {
+    std::cerr << kUsage;
+    return argc < 2 ? 2 : 0;
+  }
+  const char* cmd = argv[1];
+  if (!std::strcmp(cmd, "redact")) return callredact::RunRedactCommand(argc, argv);
+  if (!std::strcmp(cmd, "eval")) return callredact::RunEvalCommand(argc, argv);
+  std::cerr << "callredact: unknown command '" << cmd << "'\n" << kUsage;
+  return 2;
+}
