@@ -222,8 +222,12 @@ class StreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grp
       std::lock_guard<std::mutex> lock(mu_);
       write_in_flight_ = false;
       writing_.Clear();
-      if (!ok) RequestFinishLocked(grpc::Status(grpc::StatusCode::CANCELLED,
-                                                "write failed: the client went away"));
+      if (!ok) {
+        // The client is gone: nothing more can be written.
+        RequestFinishLocked(grpc::Status(grpc::StatusCode::CANCELLED,
+                                         "write failed: the client went away"));
+        queue_.clear();
+      }
     }
     Pump();
   }
@@ -233,6 +237,7 @@ class StreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grp
       std::lock_guard<std::mutex> lock(mu_);
       RequestFinishLocked(
           grpc::Status(grpc::StatusCode::CANCELLED, "stream cancelled by the client"));
+      queue_.clear();
     }
     Pump();
   }
