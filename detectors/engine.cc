@@ -266,12 +266,21 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
       best = &c;
     }
     if (!best) return nullptr;
+    // Words between the cue and the candidate; punctuation ("ID ........ 800...") does
+    // not count.
     uint32_t words = 0;
+    bool alnum = false;
     for (size_t k = best->end; k < b; ++k) {
+      const char ch = view.text[k];
       // A question is addressed to the other speaker: its cues set the dialogue
       // expectation, not the context of what the asker says next.
-      if (view.text[k] == '\n' || view.text[k] == '?') return nullptr;
-      if (view.text[k] == ' ') ++words;
+      if (ch == '\n' || ch == '?') return nullptr;
+      if (ch == ' ') {
+        if (alnum) ++words;
+        alnum = false;
+      } else if (std::isalnum(static_cast<unsigned char>(ch))) {
+        alnum = true;
+      }
     }
     return words <= window ? best : nullptr;
   };

@@ -80,7 +80,7 @@ const std::unordered_set<std::string>& EmailStopWords() {
       "there", "and", "or", "a", "an", "of", "for", "at", "in", "send", "use", "uses",
       "sorry", "yes", "ja", "okay", "ok", "so", "um", "uh", "epos", "e-pos", "adres",
       "confirm", "let", "please", "sure", "is:", "it’s", "that", "this", "with", "from",
-      "we", "i", "i'm", "can", "will", "be", "should", "must", "go", "goes", "use",
+      "we", "i'm", "can", "will", "be", "should", "must", "go", "goes", "use",
       "reach", "contact", "details", "again", "repeat", "read", "back", "correct",
       "right", "no", "not", "but", "then", "just", "also", "via", "new", "old", "work",
       "personal", "private", "number", "name", "spell", "spelled", "spelt"};

@@ -188,14 +188,45 @@ bool DateOfBirthValid(std::string_view v) {
     }
     return w;
   };
+  static const char* const kOrdinals[] = {
+      "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+      "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
+      "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth"};
+  auto ordinal = [&](const std::string& w) {
+    for (int k = 0; k < 20; ++k) {
+      if (w == kOrdinals[k]) return k + 1;
+    }
+    return w == "thirtieth" ? 30 : 0;
+  };
   std::vector<std::string> nums;
-  for (const std::string& w0 : words) {
-    std::string w = strip_ordinal(w0);
-    if (AllDigits(w)) {
-      nums.push_back(w);
+  std::vector<int> ordinals;  // Spoken ordinals: day, then month ("19th of the 6th").
+  for (size_t k = 0; k < words.size(); ++k) {
+    std::string w = strip_ordinal(words[k]);
+    if (int o = ordinal(words[k]); o > 0) {
+      // "twenty third" reads "20 third" in the view.
+      if (!nums.empty() && (nums.back() == "20" || nums.back() == "30") && o < 10 &&
+          k > 0 && words[k - 1] == nums.back()) {
+        o += Num(nums.back());
+        nums.pop_back();
+      }
+      ordinals.push_back(o);
+    } else if (AllDigits(w)) {
+      if (w != words[k] && w.size() <= 2) {
+        ordinals.push_back(Num(w));  // "19th".
+      } else {
+        nums.push_back(w);
+      }
     } else if (int m = MonthFromWord(w); m > 0) {
       month = m;
     }
+  }
+  if (!ordinals.empty()) {
+    day = ordinals[0];
+    if (month < 0 && ordinals.size() >= 2) month = ordinals[1];
+    for (const std::string& n : nums) {
+      if (n.size() == 4) year = Num(n);
+    }
+    return year >= 1900 && year <= 2025 && IsRealDate(year, month, day);
   }
   if (month > 0) {
     // "13 january 1960" or "january 13 1960".

@@ -123,12 +123,8 @@ absl::StatusOr<PolicyRegistry> PolicyRegistry::Load(const std::string& path,
     if (p.name().empty()) {
       return absl::InvalidArgumentError(absl::StrCat(path, ": policy #", i + 1, ": name is empty"));
     }
-    bool needs_key = p.default_action() == v1::PSEUDONYM;
-    for (const auto& r : p.rule()) needs_key |= r.action() == v1::PSEUDONYM;
-    if (needs_key && (!keys || keys->empty())) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          path, ": policy '", p.name(), "' uses PSEUDONYM but no key file is configured"));
-    }
+    // A PSEUDONYM policy without keys renders labels (fail closed) and carries no
+    // pseudonyms in its events.
     auto policy = std::make_shared<Policy>(p);
     policy->keys_ = keys;
     reg.policies_[p.name()] = policy;

@@ -11,7 +11,8 @@ constexpr char kUsage[] =
     "usage: callredact <command> [flags]\n"
     "commands:\n"
     "  redact   redact plain text or a corpus JSONL (batch)\n"
-    "  eval     score detection events against a labelled corpus\n";
+    "  eval     score detection events against a labelled corpus\n"
+    "  mute     silence the events' audio ranges in a WAV/FLAC recording\n";
 
 }  // namespace
 
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
   const char* cmd = argv[1];
   if (!std::strcmp(cmd, "redact")) return callredact::RunRedactCommand(argc, argv);
   if (!std::strcmp(cmd, "eval")) return callredact::RunEvalCommand(argc, argv);
+  if (!std::strcmp(cmd, "mute")) return callredact::RunMuteCommand(argc, argv);
   std::cerr << "callredact: unknown command '" << cmd << "'\n" << kUsage;
   return 2;
 }

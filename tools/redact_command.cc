@@ -1,94 +1,78 @@
-// `callredact redact`: plain text or corpus JSONL in, redacted text out.
+// `callredact redact`: transcripts in (corpus JSONL, WebVTT, SRT, plain text, AWS
+// Transcribe JSON, Whisper JSON), the same format out, detection events beside them.
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "pipeline/batch.h"
+#include "tools/archive_runner.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
 #include "tools/corpus_io.h"
+#include "tools/transcript_formats.h"
 
 namespace callredact {
 namespace {
 
 constexpr char kUsage[] =
-    "usage: callredact redact [--format text|corpus] [--policy NAME] [--events FILE]\n"
-    "                         [--models DIR] [--policies FILE] [--keys FILE] [FILE...]\n"
-    "  Redacts plain text (each line one utterance of one speaker) or a corpus JSONL\n"
-    "  (../shared/corpus/FORMAT.md) read from the files or stdin. Corpus output is one\n"
-    "  redacted call per line; --events writes detection events as JSONL.\n";
+    "usage: callredact redact [--format auto|corpus|vtt|srt|text|aws|whisper] [--policy NAME]\n"
+    "                         [--events FILE] [--output FILE] [--models DIR]\n"
+    "                         [--policies FILE] [--keys FILE] [FILE...]\n"
+    "       callredact redact --input-dir DIR --output-dir DIR [--jobs N] [--shard I/N]\n"
+    "  Redacts transcripts read from the files (or stdin: plain text unless --format says\n"
+    "  otherwise). Corpus JSONL (../shared/corpus/FORMAT.md) gives one redacted call per\n"
+    "  line; other formats are written back in their own format. --events writes the\n"
+    "  detection events as JSONL. Directory runs write OUT/<file> and\n"
+    "  OUT/<file>.events.jsonl atomically, skip finished files and report failures.\n";
 
 int Fail(const absl::Status& st) {
   std::cerr << "callredact redact: " << st.message() << "\n";
   return 1;
 }
 
-// Plain text: every line is one final chunk of one speaker, in order.
-absl::Status RedactText(std::istream& in, const std::string& name,
-                        std::shared_ptr<const Engine> engine,
-                        std::shared_ptr<const Policy> policy, std::ostream* events) {
-  v1::Call call;
-  call.mutable_config()->set_call_id(name);
-  std::string line;
-  uint64_t seq = 0;
-  while (std::getline(in, line)) {
-    v1::Chunk* c = call.add_chunks();
-    c->set_seq(seq++);
-    c->set_source(v1::TRANSCRIPT);
-    c->set_speaker(v1::CUSTOMER);
-    c->set_is_final(true);
-    c->set_text(line);
-  }
-  auto out = RedactCall(engine, policy, call);
-  if (!out.ok()) {
-    return absl::Status(out.status().code(),
-                        absl::StrCat(name, ":", 0, ": ", out.status().message()));
-  }
-  for (const v1::RedactedChunk& rc : out->chunks()) {
-    std::cout << rc.text() << "\n";
-    if (events) {
-      for (const auto& e : rc.events()) *events << EventToJsonLine(e) << "\n";
-    }
-  }
-  return absl::OkStatus();
-}
-
-absl::Status RedactCorpus(std::istream& in, const std::string& name,
-                          std::shared_ptr<const Engine> engine,
-                          std::shared_ptr<const Policy> policy, std::ostream* events) {
+// A whole corpus JSONL document: each line a call.
+absl::StatusOr<RedactedFile> RedactCorpusContent(std::string_view path, std::string_view content,
+                                                 const RedactFn& redact) {
+  std::istringstream in{std::string(content)};
+  RedactedFile out;
   int64_t line = 0;
-  return ReadCorpus(in, name, [&](CorpusCall&& cc) -> absl::Status {
+  absl::Status st = ReadCorpus(in, std::string(path), [&](CorpusCall&& cc) -> absl::Status {
     ++line;
-    auto out = RedactCall(engine, policy, cc.call);
-    if (!out.ok()) {
-      return absl::Status(out.status().code(), absl::StrCat(name, ":", line, ": call '",
-                                                            cc.call.config().call_id(), "': ",
-                                                            out.status().message()));
+    auto rc = redact(cc.call);
+    if (!rc.ok()) {
+      return absl::Status(rc.status().code(), absl::StrCat(std::string(path), ":", line, ": call '",
+                                                           cc.call.config().call_id(),
+                                                           "': ", rc.status().message()));
     }
-    std::cout << RedactedCallToJsonLine(cc.call.config().call_id(), *out, cc.call) << "\n";
-    if (events) {
-      for (const auto& rc : out->chunks()) {
-        for (const auto& e : rc.events()) *events << EventToJsonLine(e) << "\n";
-      }
+    out.transcript += RedactedCallToJsonLine(cc.call.config().call_id(), *rc, cc.call) + "\n";
+    for (const auto& chunk : rc->chunks()) {
+      for (const auto& e : chunk.events()) out.events_jsonl += EventToJsonLine(e) + "\n";
     }
     return absl::OkStatus();
   });
+  if (!st.ok()) return st;
+  return out;
 }
 
 }  // namespace
 
 int RunRedactCommand(int argc, char** argv) {
-  auto args = ParseArgs(argc, argv, 2, {"format", "policy", "events", "models", "policies", "keys"},
-                        {"help"});
+  auto args = ParseArgs(argc, argv, 2,
+                        {"format", "policy", "events", "output", "models", "policies", "keys",
+                         "input-dir", "output-dir", "jobs", "shard"},
+                        {"help", "progress", "no-progress"});
   if (!args.ok() || args->Has("help")) {
     if (!args.ok()) std::cerr << "callredact redact: " << args.status().message() << "\n";
     std::cerr << kUsage;
     return args.ok() ? 0 : 2;
   }
-  const std::string format = args->Get("format", "text");
-  if (format != "text" && format != "corpus") {
-    std::cerr << "callredact redact: --format must be text or corpus\n" << kUsage;
+  std::string format_name = args->Get("format", "auto");
+  auto format = ParseFormatName(format_name);
+  if (!format.ok()) {
+    std::cerr << "callredact redact: --format: unknown format '" << format_name << "'\n"
+              << kUsage;
     return 2;
   }
   auto engine = LoadEngine(*args);
@@ -99,29 +83,70 @@ int RunRedactCommand(int argc, char** argv) {
   if (!policy) {
     return Fail(absl::NotFoundError("--policy: unknown policy '" + args->Get("policy") + "'"));
   }
+  RedactFn redact = [engine = *engine, policy](const v1::Call& call) {
+    return RedactCall(engine, policy, call);
+  };
+  ArchiveOptions options;
+  options.format = *format;
+  options.parse.policy = policy->name();
+  options.jsonl = RedactCorpusContent;
+
+  if (args->Has("input-dir") || args->Has("output-dir")) {
+    if (!args->Has("input-dir") || !args->Has("output-dir") || !args->positional.empty()) {
+      std::cerr << "callredact redact: --input-dir and --output-dir go together, without FILEs\n";
+      return 2;
+    }
+    options.input_dir = args->Get("input-dir");
+    options.output_dir = args->Get("output-dir");
+    options.jobs = std::atoi(args->Get("jobs", "0").c_str());
+    if (args->Has("shard")) {
+      absl::Status st = ParseShard(args->Get("shard"), &options.shard_index, &options.shard_count);
+      if (!st.ok()) return Fail(absl::InvalidArgumentError(absl::StrCat("--shard: ", st.message())));
+    }
+    if (args->Has("progress")) options.progress = 1;
+    if (args->Has("no-progress")) options.progress = 0;
+    auto report = RunArchive(options, redact);
+    if (!report.ok()) return Fail(report.status());
+    return report->failed.empty() ? 0 : 1;
+  }
+
   std::ofstream events_file;
-  std::ostream* events = nullptr;
   if (args->Has("events")) {
     events_file.open(args->Get("events"));
     if (!events_file) return Fail(absl::NotFoundError(args->Get("events") + ": cannot write"));
-    events = &events_file;
+  }
+  std::ofstream output_file;
+  std::ostream* out = &std::cout;
+  if (args->Has("output")) {
+    output_file.open(args->Get("output"), std::ios::binary);
+    if (!output_file) return Fail(absl::NotFoundError(args->Get("output") + ": cannot write"));
+    out = &output_file;
   }
   std::vector<std::string> inputs = args->positional;
   if (inputs.empty()) inputs.push_back("-");
   for (const std::string& path : inputs) {
-    std::ifstream file;
-    std::istream* in = &std::cin;
-    if (path != "-") {
-      file.open(path, std::ios::binary);
+    std::string content;
+    if (path == "-") {
+      content.assign(std::istreambuf_iterator<char>(std::cin), {});
+      // Plain text from stdin unless told otherwise.
+      if (options.format == TranscriptFormat::kAuto &&
+          DetectFormat(content) != TranscriptFormat::kCorpusJsonl) {
+        options.format = DetectFormat(content);
+      }
+    } else {
+      std::ifstream file(path, std::ios::binary);
       if (!file) return Fail(absl::NotFoundError(path + ": cannot open"));
-      in = &file;
+      content.assign(std::istreambuf_iterator<char>(file), {});
     }
     const std::string name = path == "-" ? "<stdin>" : path;
-    absl::Status st = format == "corpus" ? RedactCorpus(*in, name, *engine, policy, events)
-                                         : RedactText(*in, name, *engine, policy, events);
-    if (!st.ok()) return Fail(st);
+    auto result = RedactFileContent(name, content, options, redact);
+    if (!result.ok()) return Fail(result.status());
+    *out << result->transcript;
+    if (events_file.is_open()) events_file << result->events_jsonl;
   }
-  if (events) {
+  out->flush();
+  if (!*out) return Fail(absl::InternalError("output: write failed"));
+  if (events_file.is_open()) {
     events_file.flush();
     if (!events_file) return Fail(absl::InternalError(args->Get("events") + ": write failed"));
   }
