@@ -3,7 +3,9 @@
 #include <cstring>
 #include <iostream>
 
+#include "pipeline/server.h"
 #include "tools/commands.h"
+#include "tools/replay.h"
 
 namespace {
 
@@ -12,7 +14,9 @@ constexpr char kUsage[] =
     "commands:\n"
     "  redact   redact plain text or a corpus JSONL (batch)\n"
     "  eval     score detection events against a labelled corpus\n"
-    "  mute     silence the events' audio ranges in a WAV/FLAC recording\n";
+    "  mute     silence the events' audio ranges in a WAV/FLAC recording\n"
+    "  serve    run the gRPC Redactor service\n"
+    "  replay   stream a corpus JSONL through a running server\n";
 
 }  // namespace
 
@@ -25,6 +29,8 @@ int main(int argc, char** argv) {
   if (!std::strcmp(cmd, "redact")) return callredact::RunRedactCommand(argc, argv);
   if (!std::strcmp(cmd, "eval")) return callredact::RunEvalCommand(argc, argv);
   if (!std::strcmp(cmd, "mute")) return callredact::RunMuteCommand(argc, argv);
+  if (!std::strcmp(cmd, "serve")) return callredact::ServeMain(argc, argv);
+  if (!std::strcmp(cmd, "replay")) return callredact::ReplayMain(argc, argv);
   std::cerr << "callredact: unknown command '" << cmd << "'\n" << kUsage;
   return 2;
 }
