@@ -358,9 +358,15 @@ class StreamState {
     std::string redacted;
     uint32_t pos = 0;
     for (const Part& part : parts) {
-      if (part.start < pos || part.end > text.size()) {
+      if (part.seq != chunk.seq()) continue;  // Another chunk's part of the same entity.
+      if (part.start >= part.end || part.end > text.size()) {
+        // Cannot happen by construction; if it does, nothing of the chunk goes out.
+        out->set_text("[REDACTED]");
+        return;
+      }
+      if (part.start < pos) {
         // Overlaps the previous part: extend the masked region instead.
-        if (part.end > pos && part.start < pos && part.end <= text.size()) pos = part.end;
+        if (part.end > pos) pos = part.end;
         continue;
       }
       redacted.append(text, pos, part.start - pos);
