@@ -512,7 +512,11 @@ class Builder {
     bool domain_like = last == k + 1;
     for (size_t q = k + 1; q <= last; ++q) domain_like |= IsConnector(q) || IsDottedDomain(q);
     if (IsAt(k) && k > 0 && k < last + 1 && (k == last || domain_like)) {
-      // "... at", "... at gmail", "... at gmail dot co": the domain may go on.
+      // "... at", "... at gmail", "... at gmail dot co": the domain may go on; but an
+      // address already complete and followed by a word ("... dot com thanks") is not.
+      for (const auto& [first, end] : emails_) {
+        if (first < k && k < end && end <= last && !IsConnector(end)) return;
+      }
       chain_end = k - 1;
     } else if (IsConnector(last) && last > 0) {
       chain_end = last - 1;
