@@ -364,6 +364,11 @@ TEST_F(NormalizerTest, OpenFromATrailingNumber) {
       {"my id is 800101", 3},
       {"eight oh uh", 0},          // Only a filler after it: it may go on.
       {"eight oh thanks", kNone},  // A word after it ends it.
+      {"four eight double", 0},    // "double" needs the digit that follows.
+      {"it's triple", 1},
+      {"dubbel", 0},
+      {"my number is plus", 3},
+      {"double check", kNone},
       {"thanks", kNone},
       {"", kNone},
       {"passport a 1 2 3", 1},      // A letter before it is held with it.
