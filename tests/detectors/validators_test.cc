@@ -58,8 +58,11 @@ struct Case {
 };
 
 void ExpectAll(Validator fn, const std::vector<Case>& cases) {
-  for (const Case& c : cases) {
-    SCOPED_TRACE("value: '" + c.value + "'");
+  // Traces name the case by index and length, never the value.
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const Case& c = cases[i];
+    SCOPED_TRACE("case " + std::to_string(i) + " (" + std::to_string(c.value.size()) +
+                 " bytes)");
     EXPECT_EQ(fn(c.value), c.valid);
   }
 }
@@ -69,7 +72,7 @@ TEST(LuhnTest, HelperMakesValidNumbers) {
   EXPECT_TRUE(LuhnValid("79927398713"));
   EXPECT_EQ(LuhnDigit("7992739871"), '3');
   for (const std::string body : {"1", "12", "800101500908", "4000000000000", "0"}) {
-    SCOPED_TRACE(body);
+    SCOPED_TRACE("body of " + std::to_string(body.size()) + " digits");
     EXPECT_TRUE(LuhnValid(WithLuhn(body)));
     EXPECT_FALSE(LuhnValid(BreakCheckDigit(WithLuhn(body))));
   }
@@ -188,7 +191,7 @@ TEST(PaymentCardValidTest, RejectsMillisecondTimestamps) {
   // Luhn digit.
   for (const std::string body : {"170000000000", "123456789012", "199999999999"}) {
     std::string ts = WithLuhn(body);
-    SCOPED_TRACE(ts);
+    SCOPED_TRACE("timestamp starting " + body.substr(0, 3));
     ASSERT_TRUE(LuhnValid(ts));
     EXPECT_FALSE(PaymentCardValid(ts));
   }
