@@ -238,7 +238,9 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
     cue_list.push_back(c);
   }
   for (const Cue& c : cue_list) {
-    int32_t tok = view.token_at[c.begin];
+    // A cue is new when it ends in the new tokens: a phrase cut over two chunks
+    // ("date of" | "birth") counts when its last word arrives.
+    int32_t tok = view.token_at[c.end - 1];
     if (tok >= 0 && static_cast<size_t>(tok) >= first_new && c.context != v1::CONTEXT_UNSPECIFIED)
       result.cue_contexts_from_agent |= Bit(c.context);
   }

@@ -111,6 +111,8 @@ class Builder {
         i = next;
         continue;
       }
+      // "double", "plus" at the end: a number that has not started yet.
+      if (IsDangling(i) && OnlyOpenersFrom(i)) open_from_ = std::min(open_from_, OpenStart(i));
       if (size_t next = TryAmount(i); next > i) {
         i = next;
         continue;
@@ -310,20 +312,28 @@ class Builder {
       j = skip;
     }
     // Open when nothing but fillers follows the number in this window.
-    bool reaches_end = true;
-    for (size_t k = last; k < t_.size(); ++k) {
-      if (FillerLength(k) == 0) {
-        reaches_end = false;
-        break;
-      }
-    }
-    if (reaches_end) open_from_ = std::min(open_from_, OpenStart(i));
+    if (OnlyOpenersFrom(last)) open_from_ = std::min(open_from_, OpenStart(i));
     if (plus) Emit("+", static_cast<int32_t>(i));
     for (size_t k = 0; k < digits.size(); ++k) {
       view_.text.push_back(digits[k]);
       view_.token_at.push_back(owners[k]);
     }
     return last;
+  }
+
+  // A word that needs a digit after it: "double", "triple", "plus".
+  bool IsDangling(size_t k) const {
+    const std::string& w = N(k);
+    return lex_.Multiplier(w) || w == "plus" || w == "+";
+  }
+
+  // Whether nothing but fillers, pause marks and dangling words follows from `k` to
+  // the end of the window, so a number there may still go on in the next chunk.
+  bool OnlyOpenersFrom(size_t k) const {
+    for (; k < t_.size(); ++k) {
+      if (FillerLength(k) == 0 && !IsDangling(k)) return false;
+    }
+    return true;
   }
 
   // Where an open number's hold starts: include a letter just before it (a passport
@@ -512,7 +522,11 @@ class Builder {
     bool domain_like = last == k + 1;
     for (size_t q = k + 1; q <= last; ++q) domain_like |= IsConnector(q) || IsDottedDomain(q);
     if (IsAt(k) && k > 0 && k < last + 1 && (k == last || domain_like)) {
-      // "... at", "... at gmail", "... at gmail dot co": the domain may go on.
+      // "... at", "... at gmail", "... at gmail dot co": the domain may go on; but an
+      // address already complete and followed by a word ("... dot com thanks") is not.
+      for (const auto& [first, end] : emails_) {
+        if (first < k && k < end && end <= last && !IsConnector(end)) return;
+      }
       chain_end = k - 1;
     } else if (IsConnector(last) && last > 0) {
       chain_end = last - 1;

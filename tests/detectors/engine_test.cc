@@ -1,0 +1,440 @@
+// Tests of the detection engine (detectors/engine.h): loading the models, errors for bad
+// model files, and a table of positives and hard negatives per entity type, run through
+// RedactCall (pipeline/batch.h) with the default policy on small made-up calls: the
+// agent's question, then the customer's answer.
+//
+// Failure messages name the case and byte offsets, never chunk text.
+#include "detectors/engine.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "pipeline/batch.h"
+#include "pipeline/policy.h"
+
+namespace callredact {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+std::string ModelsDir() { return std::string(CALLREDACT_SOURCE_DIR) + "/models"; }
+
+// The Luhn check digit that makes `body` + digit valid.
+char LuhnDigit(const std::string& body) {
+  int sum = 0;
+  bool dbl = true;
+  for (size_t i = body.size(); i-- > 0;) {
+    int d = body[i] - '0';
+    if (dbl) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    dbl = !dbl;
+  }
+  return static_cast<char>('0' + (10 - sum % 10) % 10);
+}
+
+// A valid SA ID number for 1 January 1980, and the same with its check digit wrong.
+std::string ValidId() {
+  const std::string body = "800101500908";
+  return body + LuhnDigit(body);
+}
+std::string NearMissId() {
+  std::string id = ValidId();
+  id.back() = id.back() == '9' ? '0' : static_cast<char>(id.back() + 1);
+  return id;
+}
+
+std::shared_ptr<const Engine> SharedEngine() {
+  static const std::shared_ptr<const Engine>* engine = [] {
+    auto e = Engine::Load(ModelsDir());
+    return e.ok() ? new std::shared_ptr<const Engine>(*e) : new std::shared_ptr<const Engine>();
+  }();
+  return *engine;
+}
+
+TEST(EngineLoadTest, LoadsTheModels) {
+  auto engine = Engine::Load(ModelsDir());
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  EXPECT_GT((*engine)->pack().pattern_size(), 0);
+  EXPECT_GT((*engine)->pack().cue_size(), 0);
+  // Both lexicons are merged.
+  ASSERT_NE((*engine)->lexicon().Digit("eight"), nullptr);
+  EXPECT_EQ(*(*engine)->lexicon().Digit("eight"), "8");
+  ASSERT_NE((*engine)->lexicon().Digit("agt"), nullptr);
+  EXPECT_EQ(*(*engine)->lexicon().Digit("agt"), "8");
+  EXPECT_EQ(Engine::DefaultModelsDir().empty(), false);
+}
+
+TEST(EngineLoadTest, MissingFolderFails) {
+  auto engine = Engine::Load("/nonexistent/models");
+  ASSERT_FALSE(engine.ok());
+  EXPECT_THAT(std::string(engine.status().message()), HasSubstr("/nonexistent/models"));
+}
+
+// A models folder in a temp dir: the real lexicons and gazetteers and a detector pack
+// written by the test.
+class BadModelTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (fs::temp_directory_path() / "callredact_models_XXXXXX").string();
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+    for (const auto& entry : fs::directory_iterator(ModelsDir())) {
+      if (entry.path().filename() == "detectors.textproto") continue;
+      fs::copy(entry.path(), dir_ / entry.path().filename(), fs::copy_options::recursive);
+    }
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+  void WritePack(const std::string& text) {
+    std::ofstream out(dir_ / "detectors.textproto");
+    out << text;
+  }
+  std::string PackPath() const { return (dir_ / "detectors.textproto").string(); }
+
+  fs::path dir_;
+};
+
+constexpr char kGoodHeader[] =
+    "lexicon_file: \"lexicon_en.textproto\"\n"      // Line 1.
+    "lexicon_file: \"lexicon_af.textproto\"\n"      // Line 2.
+    "cue_window_words: 10\n";                       // Line 3.
+
+TEST_F(BadModelTest, GoodMinimalPackLoads) {
+  WritePack(std::string(kGoodHeader) +
+            "pattern { id: \"x\" entity: ZA_ID_NUMBER regex: \"\\\\b\\\\d{13}\\\\b\" "
+            "validator: \"za_id\" confidence: 0.9 }\n");
+  auto engine = Engine::Load(dir_.string());
+  ASSERT_TRUE(engine.ok()) << engine.status();
+}
+
+TEST_F(BadModelTest, ErrorsNameFileAndLine) {
+  struct Case {
+    std::string name;
+    std::string body;  // After the 3 header lines.
+    std::string line;  // ":<line>:" expected in the message.
+    std::string what;  // Expected in the message.
+  };
+  const Case kCases[] = {
+      {"syntax error", "pattern { id: \"x\" entity: ZA_ID_NUMBER\nregex: }\n", ":5:", ""},
+      {"unknown field", "\n\nno_such_field: 3\n", ":6:", "no_such_field"},
+      {"unknown enum", "pattern { id: \"x\" entity: NOT_A_TYPE }\n", ":4:", "NOT_A_TYPE"},
+      {"unknown validator",
+       "pattern { id: \"a\" entity: ZA_ID_NUMBER regex: \"\\\\d{13}\" confidence: 0.9 }\n"
+       "\n"
+       "pattern { id: \"b\" entity: TAX_NUMBER regex: \"\\\\d{10}\"\n"
+       "  validator: \"no_such_check\" confidence: 0.9 }\n",
+       ":6:", "no_such_check"},
+      {"bad regex",
+       "pattern { id: \"a\" entity: ZA_ID_NUMBER regex: \"\\\\d{13}\" confidence: 0.9 }\n"
+       "pattern { id: \"broken\" entity: TAX_NUMBER regex: \"(\\\\d{10}\" confidence: 0.9 }\n",
+       ":5:", "regex"},
+      {"missing entity", "\npattern { id: \"a\" regex: \"\\\\d{13}\" confidence: 0.9 }\n", ":5:",
+       "entity"},
+      {"empty id", "pattern { entity: ZA_ID_NUMBER regex: \"\\\\d{13}\" }\n", ":4:", "id"},
+  };
+  for (const Case& c : kCases) {
+    SCOPED_TRACE(c.name);
+    WritePack(std::string(kGoodHeader) + c.body);
+    auto engine = Engine::Load(dir_.string());
+    ASSERT_FALSE(engine.ok());
+    const std::string message(engine.status().message());
+    EXPECT_THAT(message, HasSubstr(PackPath() + c.line)) << message;
+    EXPECT_THAT(message, HasSubstr(c.what)) << message;
+  }
+}
+
+TEST_F(BadModelTest, MissingOrBrokenLexiconNamesItsFile) {
+  WritePack("lexicon_file: \"no_such_lexicon.textproto\"\n");
+  auto engine = Engine::Load(dir_.string());
+  ASSERT_FALSE(engine.ok());
+  EXPECT_THAT(std::string(engine.status().message()),
+              HasSubstr((dir_ / "no_such_lexicon.textproto").string()));
+
+  {
+    std::ofstream out(dir_ / "broken_lexicon.textproto");
+    out << "language: \"xx\"\ndigit { word: \"een\" value: }\n";
+  }
+  WritePack("lexicon_file: \"broken_lexicon.textproto\"\n");
+  engine = Engine::Load(dir_.string());
+  ASSERT_FALSE(engine.ok());
+  EXPECT_THAT(std::string(engine.status().message()),
+              HasSubstr((dir_ / "broken_lexicon.textproto").string() + ":2:"));
+}
+
+// ---- Detection table -----------------------------------------------------------------
+
+struct Turn {
+  v1::Speaker speaker;
+  std::string text;
+};
+
+v1::Call MakeCall(const std::vector<Turn>& turns) {
+  v1::Call call;
+  call.mutable_config()->set_call_id("engine-test");
+  int64_t t = 1000;
+  for (size_t i = 0; i < turns.size(); ++i) {
+    v1::Chunk* c = call.add_chunks();
+    c->set_seq(i);
+    c->set_source(v1::TRANSCRIPT);
+    c->set_speaker(turns[i].speaker);
+    c->set_is_final(true);
+    c->set_text(turns[i].text);
+    for (std::string_view w : SplitWords(turns[i].text)) {
+      v1::Word* word = c->add_words();
+      word->set_text(std::string(w));
+      word->set_start_ms(t);
+      word->set_end_ms(t + 250);
+      t += 300;
+    }
+    t += 700;
+  }
+  return call;
+}
+
+// One detection case: the customer's answer (last turn) holds `target`.
+struct DetectCase {
+  std::string name;
+  std::string question;  // The agent's words before the answer.
+  std::string answer;    // The customer's words.
+  std::string target;    // Substring of `answer` the case is about.
+  v1::EntityType type;   // Expected type; ENTITY_TYPE_UNSPECIFIED: never reported.
+};
+
+struct Found {
+  bool exact = false;        // An event of the expected type spans exactly the target.
+  double confidence = 0;     // Its confidence.
+  int overlapping = 0;       // Events of any type touching the target.
+  int other_type = 0;        // Events of another type touching the target.
+};
+
+Found Detect(const DetectCase& c) {
+  v1::Call call = MakeCall({{v1::AGENT, c.question}, {v1::CUSTOMER, c.answer}});
+  auto out = RedactCall(SharedEngine(), Policy::Default(), call);
+  Found f;
+  EXPECT_TRUE(out.ok()) << out.status();
+  if (!out.ok()) return f;
+  const size_t pos = c.answer.find(c.target);
+  EXPECT_NE(pos, std::string::npos) << "target not in answer";
+  const uint32_t tb = static_cast<uint32_t>(pos), te = static_cast<uint32_t>(pos + c.target.size());
+  for (const v1::RedactedChunk& rc : out->chunks()) {
+    for (const v1::DetectionEvent& e : rc.events()) {
+      bool touches = false;
+      for (const v1::Span& s : e.spans()) {
+        if (s.seq() == 1 && s.start() < te && tb < s.end()) touches = true;
+      }
+      if (!touches) continue;
+      ++f.overlapping;
+      if (e.type() != c.type) {
+        ++f.other_type;
+        continue;
+      }
+      if (e.spans_size() == 1 && e.spans(0).start() == tb && e.spans(0).end() == te) {
+        f.exact = true;
+        f.confidence = e.confidence();
+      }
+    }
+  }
+  return f;
+}
+
+void ExpectCases(const std::vector<DetectCase>& cases) {
+  ASSERT_NE(SharedEngine(), nullptr);
+  for (const DetectCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    Found f = Detect(c);
+    if (c.type == v1::ENTITY_TYPE_UNSPECIFIED) {
+      EXPECT_EQ(f.overlapping, 0) << "reported, but must never be";
+    } else {
+      EXPECT_TRUE(f.exact) << "no " << v1::EntityType_Name(c.type)
+                           << " event spanning exactly the target";
+      EXPECT_EQ(f.other_type, 0) << "also reported as another type";
+      EXPECT_GE(f.confidence, 0.5);
+    }
+  }
+}
+
+constexpr v1::EntityType kNone = v1::ENTITY_TYPE_UNSPECIFIED;
+constexpr char kNeutral[] = "How can I help you today?";
+
+TEST(EngineDetectTest, IdNumbers) {
+  const std::string id = ValidId(), near = NearMissId();
+  ExpectCases({
+      {"valid written ID without context", kNeutral, "I was told " + id + " is on file", id,
+       v1::ZA_ID_NUMBER},
+      {"valid ID after ID question", "Can I have your ID number please?", "It's " + id, id,
+       v1::ZA_ID_NUMBER},
+      {"grouped ID after ID question", "Can I have your ID number please?",
+       "It's " + id.substr(0, 6) + " " + id.substr(6, 4) + " " + id.substr(10), 
+       id.substr(0, 6) + " " + id.substr(6, 4) + " " + id.substr(10), v1::ZA_ID_NUMBER},
+      {"near miss after ID question", "Can I have your ID number please?", "It's " + near, near,
+       v1::ZA_ID_NUMBER},
+      {"near miss without context", kNeutral, "I was told " + near + " is on file", near,
+       kNone},
+  });
+  const DetectCase valid{"valid", "Can I have your ID number please?", "It's " + id, id,
+                         v1::ZA_ID_NUMBER};
+  const DetectCase miss{"near", "Can I have your ID number please?", "It's " + near, near,
+                        v1::ZA_ID_NUMBER};
+  EXPECT_LT(Detect(miss).confidence, Detect(valid).confidence)
+      << "a near miss must be less certain than a valid checksum";
+}
+
+TEST(EngineDetectTest, NumbersThatAreNotPersonal) {
+  ExpectCases({
+      {"amount", "What is the problem with the payment?", "I paid R1 250.00 last week",
+       "R1 250.00", kNone},
+      {"amount in words", "What is the problem with the payment?",
+       "I paid one thousand two hundred rand", "one thousand two hundred", kNone},
+      {"time", kNeutral, "Please call me back at 14:30 tomorrow", "14:30", kNone},
+      {"date not DOB", "When did you make the payment?", "On 13 January 2024", "13 January 2024",
+       kNone},
+      {"ISO date not DOB", "When did you make the payment?", "It was 2024-01-13",
+       "2024-01-13", kNone},
+      {"percentage", kNeutral, "I used 75% of my data", "75", kNone},
+      {"percent in words", kNeutral, "The rate went up by 12 percent", "12", kNone},
+      {"count", kNeutral, "I have 3 children and 2 cars", "3", kNone},
+      {"duration", kNeutral, "I waited 45 minutes on hold", "45", kNone},
+      {"branch code asked", "What is the branch code?", "It's 250655", "250655", kNone},
+      {"branch code after account question", "What is your account number?",
+       "The branch code is 250655", "250655", kNone},
+      {"universal branch code", "Which bank is it?", "Capitec, universal branch code 470010",
+       "470010", kNone},
+  });
+}
+
+TEST(EngineDetectTest, TenDigitsTypedByTheQuestion) {
+  ExpectCases({
+      {"phone after cell question", "What is your cell number?", "It's 0612345678",
+       "0612345678", v1::PHONE_NUMBER},
+      {"account after account question", "What is your account number?", "It's 0612345678",
+       "0612345678", v1::BANK_ACCOUNT_NUMBER},
+      {"spoken phone", "What is your cell number?",
+       "It's oh six one two three four five six seven eight",
+       "oh six one two three four five six seven eight", v1::PHONE_NUMBER},
+      {"account number that is no phone", "What is your account number?", "It's 1234567890",
+       "1234567890", v1::BANK_ACCOUNT_NUMBER},
+  });
+}
+
+TEST(EngineDetectTest, SecurityCodeOnlyAfterItsQuestion) {
+  ExpectCases({
+      {"cvv asked", "And the three digits on the back of the card?", "It's 123", "123",
+       v1::CARD_SECURITY_CODE},
+      {"cvv spoken", "What is the CVV?", "one two three", "one two three",
+       v1::CARD_SECURITY_CODE},
+      {"three digits without question", kNeutral, "It's 123", "123", kNone},
+  });
+}
+
+TEST(EngineDetectTest, OneTimePinOnlyAfterItsQuestion) {
+  ExpectCases({
+      {"otp", "I've sent you a one time pin, please read it to me.", "It's 482913", "482913",
+       v1::AUTH_CODE},
+      {"otp spoken", "Please read me the OTP.", "four eight two nine one three",
+       "four eight two nine one three", v1::AUTH_CODE},
+      {"six digits without question", kNeutral, "It's 482913", "482913", kNone},
+  });
+}
+
+TEST(EngineDetectTest, PassportOnlyAfterItsQuestion) {
+  ExpectCases({
+      {"passport", "What is your passport number?", "It's A12345678", "A12345678",
+       v1::PASSPORT_NUMBER},
+      {"passport spaced letter", "What is your passport number?", "It's A 12345678",
+       "A 12345678", v1::PASSPORT_NUMBER},
+      {"passport without question", kNeutral, "It's A12345678", "A12345678", kNone},
+  });
+}
+
+TEST(EngineDetectTest, DateOfBirthOnlyAfterItsQuestion) {
+  ExpectCases({
+      {"dob words", "Can you confirm your date of birth?", "It's 13 January 1960",
+       "13 January 1960", v1::DATE_OF_BIRTH},
+      {"dob numeric", "Can you confirm your date of birth?", "It's 13/01/1960", "13/01/1960",
+       v1::DATE_OF_BIRTH},
+      {"dob iso", "What is your date of birth?", "1960-01-13", "1960-01-13", v1::DATE_OF_BIRTH},
+      {"same date, other question", "When did the problem start?", "It's 13 January 1960",
+       "13 January 1960", kNone},
+      {"impossible date after question", "Can you confirm your date of birth?",
+       "It's 31 February 1980", "31 February 1980", kNone},
+  });
+}
+
+TEST(EngineDetectTest, CardExpiryOnlyAfterItsQuestion) {
+  ExpectCases({
+      {"expiry slash", "What is the expiry date on the card?", "It's 05/28", "05/28",
+       v1::CARD_EXPIRY},
+      {"expiry words", "And the expiry date?", "June 2027", "June 2027", v1::CARD_EXPIRY},
+      {"month and year without question", kNeutral, "It happened in June 2027", "June 2027",
+       kNone},
+  });
+}
+
+TEST(EngineDetectTest, Emails) {
+  ExpectCases({
+      {"written", kNeutral, "Send it to info.desk@example.co.za please",
+       "info.desk@example.co.za", v1::EMAIL_ADDRESS},
+      {"spoken", "What is your email address?", "It's sipho dot mokoena at gmail dot com",
+       "sipho dot mokoena at gmail dot com", v1::EMAIL_ADDRESS},
+      {"spoken underscore", "What is your email address?",
+       "It's info underscore desk at webmail dot co dot za",
+       "info underscore desk at webmail dot co dot za", v1::EMAIL_ADDRESS},
+      {"at without a domain", kNeutral, "I was at home all day", "at home", kNone},
+  });
+}
+
+TEST(EngineDetectTest, PaymentCards) {
+  const std::string body = "453201511283036";
+  const std::string card = body + LuhnDigit(body);
+  std::string bad = card;
+  bad.back() = bad.back() == '9' ? '0' : static_cast<char>(bad.back() + 1);
+  ExpectCases({
+      {"card without context", kNeutral, "The number is " + card, card,
+       v1::PAYMENT_CARD_NUMBER},
+      {"card after card question", "What is the card number?", "It's " + card, card,
+       v1::PAYMENT_CARD_NUMBER},
+      {"card grouped", "What is the card number?",
+       "It's " + card.substr(0, 4) + " " + card.substr(4, 4) + " " + card.substr(8, 4) + " " +
+           card.substr(12),
+       card.substr(0, 4) + " " + card.substr(4, 4) + " " + card.substr(8, 4) + " " +
+           card.substr(12),
+       v1::PAYMENT_CARD_NUMBER},
+      {"luhn failure without context", kNeutral, "The number is " + bad, bad, kNone},
+  });
+}
+
+TEST(EngineDetectTest, EventsNeverCarryTheValue) {
+  const std::string id = ValidId();
+  v1::Call call = MakeCall({{v1::AGENT, "Can I have your ID number please?"},
+                            {v1::CUSTOMER, "It's " + id}});
+  auto out = RedactCall(SharedEngine(), Policy::Default(), call);
+  ASSERT_TRUE(out.ok()) << out.status();
+  int events = 0;
+  for (const v1::RedactedChunk& rc : out->chunks()) {
+    EXPECT_THAT(rc.text(), Not(HasSubstr(id.substr(0, 6))));
+    for (const v1::DetectionEvent& e : rc.events()) {
+      ++events;
+      const std::string serialized = e.SerializeAsString();
+      EXPECT_EQ(serialized.find(id), std::string::npos);
+      EXPECT_EQ(e.detector().find(id.substr(0, 6)), std::string::npos);
+    }
+  }
+  EXPECT_EQ(events, 1);
+}
+
+}  // namespace
+}  // namespace callredact
