@@ -367,6 +367,8 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
     return p;
   }();
   for (Detection& d : word_detections) {
+    // Defensive: a detection must lie inside the window.
+    if (d.first_token > d.last_token || d.last_token >= tokens.size()) continue;
     Candidate c{d.type == v1::PERSON_NAME ? &kNamePattern : &kAddressPattern, 0, 0,
                 d.first_token, d.last_token, d.confidence, std::move(d.normalized),
                 d.detector};

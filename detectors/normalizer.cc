@@ -124,7 +124,10 @@ class Builder {
       Emit(t_[i].norm, static_cast<int32_t>(i));
       ++i;
     }
-    if (!final_) OpenEmailTail();
+    if (!final_) {
+      OpenEmailTail();
+      OpenWordTail();
+    }
     r.view = std::move(view_);
     r.view.token_count = t_.size();
     r.open_from = final_ ? t_.size() : open_from_;
@@ -536,6 +539,40 @@ class Builder {
     if (chain_end == std::string::npos) return;
     size_t start = LocalPartStart(chain_end);
     if (start == std::string::npos) return;
+    open_from_ = std::min(open_from_, start);
+  }
+
+  // Words at the end of a window that begin longer entities: a single letter (a
+  // passport prefix, a spelled name), "x for xray" spelling, and a month or day word (a
+  // date whose year is still to come). They are held until the next chunk says more.
+  void OpenWordTail() {
+    size_t n = t_.size();
+    while (n > 0 && t_[n - 1].punct) --n;
+    if (n == 0) return;
+    size_t k = n - 1;
+    auto starts_entity = [&](size_t i) {
+      const std::string& w = N(i);
+      if (w.size() == 1 && std::isalpha(static_cast<unsigned char>(w[0]))) return true;
+      if (lex_.Month(w)) return true;
+      return i >= 2 && N(i - 1) == "for" && N(i - 2).size() == 1 && !w.empty() &&
+             w[0] == N(i - 2)[0];
+    };
+    if (!starts_entity(k)) return;
+    // Extend back over spelled letters and a day number ("13 january", "e for echo n").
+    size_t start = k;
+    while (start > 0 && !GapBefore(start)) {
+      size_t p = start - 1;
+      if (t_[p].punct && N(p) == ",") {
+        if (p == 0) break;
+        --p;
+      }
+      if (starts_entity(p) || N(p) == "for" || IsNumberWordAt(p) || N(p) == "of" ||
+          N(p) == "the") {
+        start = p;
+      } else {
+        break;
+      }
+    }
     open_from_ = std::min(open_from_, start);
   }
 

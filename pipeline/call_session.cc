@@ -31,6 +31,22 @@ struct Part {
   std::string normalized;
 };
 
+// The entity type an expectation (ContextKind bit mask) asks for; the first that fits.
+v1::EntityType ExpectedType(uint32_t expectation) {
+  static const std::pair<v1::ContextKind, v1::EntityType> kMap[] = {
+      {v1::CTX_ID, v1::ZA_ID_NUMBER},           {v1::CTX_CARD, v1::PAYMENT_CARD_NUMBER},
+      {v1::CTX_ACCOUNT, v1::BANK_ACCOUNT_NUMBER}, {v1::CTX_PHONE, v1::PHONE_NUMBER},
+      {v1::CTX_TAX, v1::TAX_NUMBER},             {v1::CTX_PASSPORT, v1::PASSPORT_NUMBER},
+      {v1::CTX_EXPIRY, v1::CARD_EXPIRY},         {v1::CTX_SECURITY_CODE, v1::CARD_SECURITY_CODE},
+      {v1::CTX_AUTH, v1::AUTH_CODE},             {v1::CTX_DOB, v1::DATE_OF_BIRTH},
+      {v1::CTX_EMAIL, v1::EMAIL_ADDRESS},        {v1::CTX_NAME, v1::PERSON_NAME},
+      {v1::CTX_ADDRESS, v1::STREET_ADDRESS}};
+  for (const auto& [ctx, type] : kMap) {
+    if (expectation & (1u << static_cast<int>(ctx))) return type;
+  }
+  return v1::ENTITY_TYPE_UNSPECIFIED;
+}
+
 int StreamIndex(const v1::Chunk& c) {
   if (c.source() == v1::SCREEN) return 2;
   return c.speaker() == v1::AGENT ? 0 : 1;
@@ -180,10 +196,27 @@ class StreamState {
           p.events.push_back(std::move(e));
         }
       }
+      // The unresolved tail: masked, and reported unconfirmed as what the agent asked
+      // for, so recording storage can silence it too.
+      Detection unresolved;
+      bool have_unresolved = false;
       for (uint64_t abs = std::max(committed_, p.token_begin); abs < p.token_end; ++abs) {
         const Token& t = tokens_[abs - base_];
         if (!covered[abs - base_] && !t.punct) {
           parts.push_back({t.seq, t.begin, t.end, v1::ENTITY_TYPE_UNSPECIFIED, ""});
+          if (!have_unresolved) unresolved.first_token = abs - base_;
+          unresolved.last_token = abs - base_;
+          have_unresolved = true;
+        }
+      }
+      if (have_unresolved) {
+        unresolved.type = ExpectedType(tokens_[unresolved.first_token].expectation);
+        if (unresolved.type != v1::ENTITY_TYPE_UNSPECIFIED) {
+          unresolved.confidence = 0.5;
+          unresolved.detector = "hold_expired";
+          v1::DetectionEvent e = MakeEvent(unresolved);
+          e.set_confirmed(false);
+          p.events.push_back(std::move(e));
         }
       }
       v1::RedactedChunk out;
@@ -228,7 +261,9 @@ class StreamState {
     if (!st.ok()) return st;
     for (const Detection& d : result.detections) {
       uint64_t first = base_ + d.first_token, last = base_ + d.last_token;
-      if (first < committed_ || last >= new_committed) continue;
+      // Already reported, or still open.
+      if (last < committed_ || last >= new_committed) continue;
+      if (first < committed_ && reported_until_ > first) continue;
       dialogue_.Remember(d.normalized, d.type);
       if (!policy_.Applies(d.type, d.confidence)) continue;
       std::vector<Part> parts;
@@ -246,6 +281,10 @@ class StreamState {
       } else {
         orphan_events_.push_back(std::move(e));
       }
+    }
+    for (const Detection& d : result.detections) {
+      uint64_t last = base_ + d.last_token;
+      if (last < new_committed) reported_until_ = std::max(reported_until_, last + 1);
     }
     committed_ = std::max(committed_, new_committed);
     return absl::OkStatus();
@@ -391,6 +430,10 @@ class StreamState {
   std::vector<Token> tokens_;
   uint64_t base_ = 0;       // Absolute index of tokens_[0].
   uint64_t committed_ = 0;  // Absolute index: tokens before it are final.
+  // One past the last token of any entity reported so far: an entity that reaches back
+  // before the committed point (its start was released before it could be known) is
+  // still reported, once, with spans into the chunks already sent.
+  uint64_t reported_until_ = 0;
 };
 
 CallSession::CallSession(std::shared_ptr<const Engine> engine,

@@ -99,9 +99,25 @@ class BadModelTest : public ::testing::Test {
     std::error_code ec;
     fs::remove_all(dir_, ec);
   }
+  // Writes `text` and, after it (so line numbers in `text` stay), the real pack's
+  // gazetteer list, which every pack needs for names and addresses.
   void WritePack(const std::string& text) {
     std::ofstream out(dir_ / "detectors.textproto");
-    out << text;
+    out << text << "\n";
+    std::ifstream real(std::string(CALLREDACT_SOURCE_DIR) + "/models/detectors.textproto");
+    std::string line;
+    bool in_gazetteer = false;
+    while (std::getline(real, line)) {
+      if (line.rfind("gazetteer {", 0) == 0) in_gazetteer = true;
+      if (!in_gazetteer) continue;
+      const std::string rel = "file: \"gazetteers/";
+      if (size_t at = line.find(rel); at != std::string::npos) {
+        line.replace(at, rel.size(),
+                     "file: \"" + std::string(CALLREDACT_SOURCE_DIR) + "/models/gazetteers/");
+      }
+      out << line << "\n";
+      if (line.find('}') != std::string::npos) in_gazetteer = false;
+    }
   }
   std::string PackPath() const { return (dir_ / "detectors.textproto").string(); }
 

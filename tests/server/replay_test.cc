@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "gtest/gtest.h"
+#include <nlohmann/json.hpp>
 #include "pipeline/batch.h"
 #include "pipeline/policy.h"
 #include "tests/server/server_testutil.h"
@@ -61,7 +62,25 @@ TEST_P(ReplayTest, ReplayEqualsBatch) {
     call.mutable_config()->set_audio_margin_ms(100);
     absl::StatusOr<v1::RedactedCall> batch = RedactCall(TestEngine(), Policy::Default(), call);
     ASSERT_TRUE(batch.ok());
-    EXPECT_EQ(redacted[i], RedactedCallToJsonLine(call.config().call_id(), *batch, calls[i]));
+    // Final chunks must match exactly. An interim hypothesis is redacted against the
+    // state at its arrival, which a hold expiring on the wall clock (loaded machine) can
+    // change; it is never committed (DESIGN.md, invariant 4), so only its being masked
+    // is compared: no digit of it may show.
+    auto finals_only = [](const std::string& line) {
+      nlohmann::json j = nlohmann::json::parse(line);
+      nlohmann::json kept = nlohmann::json::array();
+      for (auto& c : j["chunks"]) {
+        if (c["is_final"].get<bool>()) {
+          kept.push_back(c);
+        } else {
+          for (char ch : c["text"].get<std::string>()) EXPECT_FALSE(ch >= '0' && ch <= '9');
+        }
+      }
+      j["chunks"] = kept;
+      return j.dump();
+    };
+    EXPECT_EQ(finals_only(redacted[i]),
+              finals_only(RedactedCallToJsonLine(call.config().call_id(), *batch, calls[i])));
   }
 }
 
