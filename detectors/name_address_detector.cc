@@ -719,6 +719,7 @@ class Finder {
         }
       } else if ((unit || any) && (e = ComplexName(p)) > p) {
       } else if (any && a.Span(p, GazKind::kAddressAreaWords) > 0 &&
+                 p + a.Span(p, GazKind::kAddressAreaWords) < a.size() &&
                  (HouseNumber(p + a.Span(p, GazKind::kAddressAreaWords)) ||
                   a[p + a.Span(p, GazKind::kAddressAreaWords)].letter)) {
         e = p + a.Span(p, GazKind::kAddressAreaWords) + 1;
