@@ -45,8 +45,9 @@ TEST_P(ReplayTest, ReplayEqualsBatch) {
   o.target = server->address();
   o.concurrency = 8;
   o.corpus_file = corpus;
-  o.events_file = dir + "/replay_events.jsonl";
-  o.output_file = dir + "/replay_redacted.jsonl";
+  // One file per corpus: ctest runs the parameterised cases in parallel processes.
+  o.events_file = dir + "/replay_events_" + GetParam();
+  o.output_file = dir + "/replay_redacted_" + GetParam();
   ASSERT_EQ(RunReplay(o), 0);
 
   std::vector<v1::Call> calls = LoadCorpus(GetParam());
