@@ -18,9 +18,12 @@
 #include "gtest/gtest.h"
 #include "pipeline/batch.h"
 #include "pipeline/policy.h"
+#include "tests/common/check_digits.h"
 
 namespace callredact {
 namespace {
+
+using ::callredact::test_support::LuhnDigit;
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
@@ -28,21 +31,6 @@ using ::testing::Not;
 
 std::string ModelsDir() { return std::string(CALLREDACT_SOURCE_DIR) + "/models"; }
 
-// The Luhn check digit that makes `body` + digit valid.
-char LuhnDigit(const std::string& body) {
-  int sum = 0;
-  bool dbl = true;
-  for (size_t i = body.size(); i-- > 0;) {
-    int d = body[i] - '0';
-    if (dbl) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    dbl = !dbl;
-  }
-  return static_cast<char>('0' + (10 - sum % 10) % 10);
-}
 
 // A valid SA ID number for 1 January 1980, and the same with its check digit wrong.
 std::string ValidId() {

@@ -7,27 +7,13 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/common/check_digits.h"
 
 namespace callredact {
 namespace {
 
-// The Luhn check digit that makes `body` + digit valid.
-char LuhnDigit(const std::string& body) {
-  int sum = 0;
-  // The check digit will be at position 0 from the right, so the last body digit is
-  // doubled.
-  bool dbl = true;
-  for (size_t i = body.size(); i-- > 0;) {
-    int d = body[i] - '0';
-    if (dbl) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    dbl = !dbl;
-  }
-  return static_cast<char>('0' + (10 - sum % 10) % 10);
-}
+using ::callredact::test_support::LuhnDigit;
+
 
 std::string WithLuhn(const std::string& body) { return body + LuhnDigit(body); }
 

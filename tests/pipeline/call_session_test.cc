@@ -14,9 +14,12 @@
 #include "gtest/gtest.h"
 #include "pipeline/policy.h"
 #include "tools/corpus_io.h"
+#include "tests/common/check_digits.h"
 
 namespace callredact {
 namespace {
+
+using ::callredact::test_support::LuhnDigit;
 
 using ::testing::HasSubstr;
 using Clock = CallSession::Clock;
@@ -30,20 +33,6 @@ std::shared_ptr<const Engine> SharedEngine() {
   return *engine;
 }
 
-char LuhnDigit(const std::string& body) {
-  int sum = 0;
-  bool dbl = true;
-  for (size_t i = body.size(); i-- > 0;) {
-    int d = body[i] - '0';
-    if (dbl) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    dbl = !dbl;
-  }
-  return static_cast<char>('0' + (10 - sum % 10) % 10);
-}
 
 // A valid SA ID number (1 January 1980), made here, not copied from the corpus.
 const std::string& Id() {

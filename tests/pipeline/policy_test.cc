@@ -15,9 +15,12 @@
 #include "gtest/gtest.h"
 #include "pipeline/batch.h"
 #include "pipeline/keys.h"
+#include "tests/common/check_digits.h"
 
 namespace callredact {
 namespace {
+
+using ::callredact::test_support::LuhnDigit;
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
@@ -25,20 +28,6 @@ using ::testing::HasSubstr;
 constexpr char kSecretA[] = "00112233445566778899aabbccddeeff";
 constexpr char kSecretB[] = "ffeeddccbbaa99887766554433221100";
 
-char LuhnDigit(const std::string& body) {
-  int sum = 0;
-  bool dbl = true;
-  for (size_t i = body.size(); i-- > 0;) {
-    int d = body[i] - '0';
-    if (dbl) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    dbl = !dbl;
-  }
-  return static_cast<char>('0' + (10 - sum % 10) % 10);
-}
 
 class TempDir {
  public:

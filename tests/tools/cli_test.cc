@@ -16,27 +16,16 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
+#include "tests/common/check_digits.h"
 
 namespace callredact {
 namespace {
 
+using ::callredact::test_support::LuhnDigit;
+
 namespace fs = std::filesystem;
 using ::nlohmann::json;
 
-char LuhnDigit(const std::string& body) {
-  int sum = 0;
-  bool dbl = true;
-  for (size_t i = body.size(); i-- > 0;) {
-    int d = body[i] - '0';
-    if (dbl) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    dbl = !dbl;
-  }
-  return static_cast<char>('0' + (10 - sum % 10) % 10);
-}
 
 const std::string& Id() {
   static const std::string* id = [] {
