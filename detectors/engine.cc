@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <climits>
 #include <cctype>
-#include <fstream>
-#include <sstream>
 #include <unordered_map>
 
 #include "absl/strings/str_cat.h"
@@ -133,22 +131,10 @@ std::string NormalizedValue(std::string_view text, v1::EntityType type) {
 
 absl::Status EngineImpl::Load(const std::string& dir) {
   const std::string pack_path = dir + "/detectors.textproto";
-  {
-    std::string text;
-    absl::Status st = LoadTextProto(pack_path, &pack);
-    if (!st.ok()) return st;
-  }
-  // Re-parse with locations so later errors can name the line of the bad entry.
+  // Parsed once, with locations, so later checks can name the line of a bad entry.
   google::protobuf::TextFormat::ParseInfoTree tree;
-  {
-    std::ifstream in(pack_path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    google::protobuf::TextFormat::Parser parser;
-    parser.WriteLocationsTo(&tree);
-    v1::DetectorPack again;
-    parser.ParseFromString(ss.str(), &again);
-  }
+  absl::Status loaded = LoadTextProto(pack_path, &pack, &tree);
+  if (!loaded.ok()) return loaded;
   for (const std::string& f : pack.lexicon_file()) {
     v1::Lexicon lex;
     absl::Status st = LoadTextProto(ResolveBeside(pack_path, f), &lex);

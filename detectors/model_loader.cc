@@ -29,7 +29,8 @@ class CollectFirstError : public google::protobuf::io::ErrorCollector {
 
 }  // namespace
 
-absl::Status LoadTextProto(const std::string& path, google::protobuf::Message* message) {
+absl::Status LoadTextProto(const std::string& path, google::protobuf::Message* message,
+                           google::protobuf::TextFormat::ParseInfoTree* locations) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot open model file"));
   std::stringstream buffer;
@@ -37,6 +38,7 @@ absl::Status LoadTextProto(const std::string& path, google::protobuf::Message* m
   google::protobuf::TextFormat::Parser parser;
   CollectFirstError errors;
   parser.RecordErrorsTo(&errors);
+  if (locations) parser.WriteLocationsTo(locations);
   if (!parser.ParseFromString(buffer.str(), message)) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, ":", errors.message().empty() ? "0:0: parse error" : errors.message()));
