@@ -558,6 +558,8 @@ std::string EventToJsonLine(const v1::DetectionEvent& e) {
   line["audio"] = std::move(audio);
   if (!e.detector().empty()) line["detector"] = e.detector();
   line["confirmed"] = e.confirmed();
+  // `callredact mute` reads it: false means the policy keeps this audio.
+  line["mute_audio"] = e.mute_audio();
   if (!e.pseudonym().empty()) line["pseudonym"] = e.pseudonym();
   if (!e.key_id().empty()) line["key_id"] = e.key_id();
   return Dump(line);

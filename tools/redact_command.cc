@@ -47,9 +47,7 @@ absl::StatusOr<RedactedFile> RedactCorpusContent(std::string_view path, std::str
                                                            "': ", rc.status().message()));
     }
     out.transcript += RedactedCallToJsonLine(cc.call.config().call_id(), *rc, cc.call) + "\n";
-    for (const auto& chunk : rc->chunks()) {
-      for (const auto& e : chunk.events()) out.events_jsonl += EventToJsonLine(e) + "\n";
-    }
+    out.events_jsonl += EventsToJsonl(*rc);
     return absl::OkStatus();
   });
   if (!st.ok()) return st;

@@ -1,5 +1,7 @@
 #include "tools/transcript_formats.h"
 
+#include "tools/corpus_io.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -1261,36 +1263,10 @@ v1::Speaker SpeakerFromName(std::string_view name) {
   return v1::SPEAKER_UNSPECIFIED;
 }
 
-std::string EventToJson(const v1::DetectionEvent& event) {
-  Json j;
-  j["call_id"] = event.call_id();
-  j["type"] = v1::EntityType_Name(event.type());
-  j["confidence"] = event.confidence();
-  j["detector"] = event.detector();
-  j["confirmed"] = event.confirmed();
-  j["mute_audio"] = event.mute_audio();
-  Json spans = Json::array();
-  for (const auto& s : event.spans())
-    spans.push_back({{"seq", s.seq()}, {"start", s.start()}, {"end", s.end()}});
-  j["spans"] = spans;
-  Json audio = Json::array();
-  for (const auto& a : event.audio()) {
-    audio.push_back({{"speaker", SpeakerName(a.speaker())},
-                     {"start_ms", a.start_ms()},
-                     {"end_ms", a.end_ms()}});
-  }
-  j["audio"] = audio;
-  if (!event.pseudonym().empty()) {
-    j["pseudonym"] = event.pseudonym();
-    j["key_id"] = event.key_id();
-  }
-  return j.dump();
-}
-
 std::string EventsToJsonl(const v1::RedactedCall& redacted) {
   std::string out;
   for (const auto& chunk : redacted.chunks()) {
-    for (const auto& ev : chunk.events()) absl::StrAppend(&out, EventToJson(ev), "\n");
+    for (const auto& ev : chunk.events()) absl::StrAppend(&out, EventToJsonLine(ev), "\n");
   }
   return out;
 }

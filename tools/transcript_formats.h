@@ -133,9 +133,6 @@ absl::StatusOr<ParsedTranscript> ParseTranscript(std::string_view path, std::str
 absl::StatusOr<std::string> WriteTranscript(const ParsedTranscript& parsed,
                                             const v1::RedactedCall& redacted);
 
-// One event as a FORMAT.md events line (no trailing newline): call_id, type, confidence,
-// detector, confirmed, mute_audio, spans, audio, and pseudonym/key_id when set.
-std::string EventToJson(const v1::DetectionEvent& event);
 // Every event of every chunk of `redacted`, one line each, in chunk order.
 std::string EventsToJsonl(const v1::RedactedCall& redacted);
 

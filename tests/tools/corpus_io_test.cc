@@ -276,7 +276,7 @@ TEST(EventJsonTest, WritesTheFormatSchemaInOrder) {
             R"({"call_id":"dev-00007","type":"ZA_ID_NUMBER","confidence":0.99,)"
             R"("spans":[{"seq":1,"start":0,"end":22},{"seq":2,"start":0,"end":30}],)"
             R"("audio":[{"speaker":"CUSTOMER","start_ms":9120,"end_ms":14870}],)"
-            R"("detector":"za_id.spoken","confirmed":true})");
+            R"("detector":"za_id.spoken","confirmed":true,"mute_audio":false})");
   v1::DetectionEvent e;
   e.set_call_id("c");
   e.set_type(v1::PERSON_NAME);
@@ -285,7 +285,7 @@ TEST(EventJsonTest, WritesTheFormatSchemaInOrder) {
   e.set_key_id("k7");
   EXPECT_EQ(EventToJsonLine(e),
             R"({"call_id":"c","type":"PERSON_NAME","confidence":0.5,"spans":[],"audio":[],)"
-            R"("confirmed":false,"pseudonym":"PN-1a2b","key_id":"k7"})");
+            R"("confirmed":false,"mute_audio":false,"pseudonym":"PN-1a2b","key_id":"k7"})");
 }
 
 void ExpectSameRecord(const EventRecord& a, const EventRecord& b) {
