@@ -226,9 +226,26 @@ class Builder {
     }
     if (DigitWordAt(i)) {
       const std::string* d = lex_.Digit(w);
-      // "X hundred" / "X thousand".
+      // "X hundred" / "X thousand", and "two thousand and one" / "one hundred and
+      // thirty four" as the numbers they are (2001, 134). Without "and", a hundred inside a
+      // digit sequence stays "00" ("oh five hundred one" is 0500 1).
       if (i + 1 < t_.size() && !GapBefore(i + 1)) {
         if (const std::string* s = lex_.Scale(N(i + 1))) {
+          const long scale = std::atol(s->c_str());
+          size_t k = i + 2;
+          const bool with_and = k < t_.size() && (N(k) == "and" || N(k) == "en");
+          if (with_and) ++k;
+          long rest = 0;
+          size_t end = k;
+          if ((with_and || scale >= 1000) && k < t_.size() && !GapBefore(k)) {
+            rest = SmallNumber(k, &end);
+          }
+          if (rest > 0 && rest < scale) {
+            const std::string value = std::to_string(std::atol(d->c_str()) * scale + rest);
+            for (size_t c = 0; c + 1 < value.size(); ++c) put(value.substr(c, 1), i);
+            put(value.substr(value.size() - 1), end - 1);
+            return end;
+          }
           put(*d, i);
           put(std::string_view(*s).substr(1), i + 1);
           return i + 2;
@@ -279,6 +296,33 @@ class Builder {
     return i;
   }
 
+  // A spoken number below a hundred at `k` ("one", "nineteen", "thirty four"); 0 when
+  // none. `*end` gets the token after it.
+  long SmallNumber(size_t k, size_t* end) const {
+    const std::string& w = N(k);
+    if (const std::string* teen = lex_.Teen(w)) {
+      *end = k + 1;
+      return std::atol(teen->c_str());
+    }
+    if (const std::string* tens = lex_.Tens(w)) {
+      long v = std::atol(tens->c_str());
+      *end = k + 1;
+      if (k + 1 < t_.size() && !GapBefore(k + 1) && DigitWordAt(k + 1)) {
+        long unit = std::atol(lex_.Digit(N(k + 1))->c_str());
+        if (unit > 0) {
+          v += unit;
+          *end = k + 2;
+        }
+      }
+      return v;
+    }
+    if (DigitWordAt(k)) {
+      *end = k + 1;
+      return std::atol(lex_.Digit(w)->c_str());
+    }
+    return 0;
+  }
+
   // A number: digit groups, digit words and fillers between them. Emits it as one view
   // word of digits and returns the token after it, or returns i when none starts here.
   size_t TryRun(size_t i) {
@@ -296,15 +340,17 @@ class Builder {
         continue;
       }
       // Up to three fillers or pause marks, when the number goes on after them.
-      // Pause punctuation is free; at most three filler or repair words.
+      // At most three filler or repair words and three pause marks: a dotted leader
+      // ("DOB 1 ........ 12 Mar") separates fields, it does not pause a number.
       size_t skip = j;
-      int fillers = 0;
+      int fillers = 0, marks = 0;
       while (skip < t_.size() && !GapBefore(skip)) {
         size_t len = FillerLength(skip);
         if (len == 0) break;
-        if (!t_[skip].punct && ++fillers > 3) break;
+        if (t_[skip].punct ? ++marks > 3 : ++fillers > 3) break;
         skip += len;
       }
+      if (marks > 3) break;
       if (skip == j) break;
       if (skip >= t_.size()) {
         // Only fillers after the number: it may go on in the next chunk.

@@ -241,6 +241,14 @@ bool DateOfBirthValid(std::string_view v) {
       day = Num(nums[0]); month = Num(nums[1]); year = Num(nums[2]);
       if (!IsRealDate(year, month, day)) std::swap(day, month);  // US order.
     }
+  } else if (nums.size() == 1 && nums[0].size() == 6) {
+    // DDMMYY as spoken ("one eight oh seven eight four"), else YYMMDD as in an ID.
+    std::string_view d = nums[0];
+    auto full_year = [](int yy) { return yy <= 25 ? 2000 + yy : 1900 + yy; };
+    day = Num(d.substr(0, 2)); month = Num(d.substr(2, 2)); year = full_year(Num(d.substr(4, 2)));
+    if (!IsRealDate(year, month, day)) {
+      year = full_year(Num(d.substr(0, 2))); month = Num(d.substr(2, 2)); day = Num(d.substr(4, 2));
+    }
   } else if (nums.size() == 1 && nums[0].size() == 8) {
     std::string_view d = nums[0];
     if (Num(d.substr(0, 2)) >= 19 && Num(d.substr(0, 2)) <= 20) {

@@ -43,7 +43,7 @@ bool IntlPhoneValid(std::string_view value);
 bool ExpiryValid(std::string_view value);
 
 // A date of birth in view text ("13 january 1960", "1960-01-13", "13/01/1960",
-// "13011960"): a real date with year 1900-2025.
+// "13011960", "180784" as DDMMYY or YYMMDD): a real date with year 1900-2025.
 bool DateOfBirthValid(std::string_view value);
 
 // A real calendar date.

@@ -530,8 +530,8 @@ absl::Status CallSession::AddFinalTranscript(const v1::Chunk& chunk, StreamState
   const bool was_short = words_since_other_[other] <= kShortUtteranceWords && !asked_[other];
   words_since_other_[other] += words;
   asked_[other] |= question;
-  if (was_short && (words_since_other_[other] > kShortUtteranceWords || question) &&
-      streams_[other]) {
+  const bool closes = was_short && (words_since_other_[other] > kShortUtteranceWords || question);
+  if (closes && streams_[other]) {
     absl::Status st = streams_[other]->Finish(ready);
     if (!st.ok()) return st;
   }
@@ -550,6 +550,15 @@ absl::Status CallSession::AddFinalTranscript(const v1::Chunk& chunk, StreamState
     if (cues) {
       dialogue_.expectation = agent_turn_has_cue_ ? (dialogue_.expectation | cues) : cues;
       agent_turn_has_cue_ = true;
+      // A cue is a question even without a question mark ("residential address" in an
+      // unpunctuated transcript): the customer's answer starts anew.
+      if (was_short && !closes) {
+        asked_[other] = true;
+        if (streams_[other]) {
+          st = streams_[other]->Finish(ready);
+          if (!st.ok()) return st;
+        }
+      }
     } else if (!agent_turn_has_cue_ && agent_turn_words_ > kShortUtteranceWords) {
       dialogue_.expectation = 0;
     }
