@@ -28,7 +28,8 @@ struct AuditRecord {
   std::string credential = "none";  // "token", "certificate", "none".
   std::string peer;                 // gRPC peer address.
   std::string call_id;              // Caller-chosen; "" when no config arrived.
-  std::string policy;               // As asked for (PlainName); "" when no config arrived.
+  std::string policy;               // As asked for; "(unknown)" when not configured; "" when
+                                    // no config arrived.
   int status_code = 0;              // grpc::StatusCode of the outcome.
   uint64_t chunks_in = 0;           // Chunk messages received.
   uint64_t chunks_out = 0;          // Redacted chunks delivered.

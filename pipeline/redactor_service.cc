@@ -174,6 +174,13 @@ struct RedactorService::Internals {
     }
     return p;
   }
+
+  // The policy asked for, as the audit log names it: a configured policy's name, else
+  // "(unknown)" (a caller-chosen string is not echoed).
+  std::string AuditPolicyName(const std::string& asked) const {
+    const std::string n = asked.empty() ? "default" : asked;
+    return n == "default" || (policies && policies->Find(n)) ? n : "(unknown)";
+  }
 };
 
 namespace {
@@ -379,7 +386,7 @@ class StreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grp
                                                      " bytes"));
     }
     audit_.call_id = config.call_id();
-    audit_.policy = PlainName(config.policy().empty() ? "default" : config.policy());
+    audit_.policy = in_->AuditPolicyName(config.policy());
     if (absl::Status s = AccessControl::Authorize(caller_, config.policy()); !s.ok()) return s;
     absl::StatusOr<std::shared_ptr<const Policy>> policy = in_->FindPolicy(config.policy());
     if (!policy.ok()) return policy.status();
@@ -739,7 +746,7 @@ grpc::ServerUnaryReactor* RedactorService::Redact(grpc::CallbackServerContext* c
         audit->call_id = request->config().call_id();
       }
       const std::string& asked = request->config().policy();
-      audit->policy = PlainName(asked.empty() ? "default" : asked);
+      audit->policy = in->AuditPolicyName(asked);
       if (absl::Status s = AccessControl::Authorize(*caller, asked); !s.ok()) return s;
       absl::StatusOr<std::shared_ptr<const Policy>> policy =
           in->FindPolicy(request->config().policy());

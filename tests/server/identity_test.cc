@@ -104,7 +104,7 @@ TEST_F(TokenTest, AllowedTokenAndPolicy) {
 }
 
 TEST_F(TokenTest, PolicyOutsideTheSetIsPermissionDenied) {
-  for (const std::string& policy : {"archive", "", "default", "pci", "no-such-policy"}) {
+  for (const std::string policy : {"archive", "", "default", "pci", "no-such-policy"}) {
     StreamOutcome out = RunStream(stub_.get(), IdStream("c", policy), Bearer(kQaToken));
     EXPECT_EQ(out.status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << policy;
     EXPECT_THAT(out.status.error_message(), HasSubstr("config.policy"));
@@ -227,7 +227,7 @@ TEST(AccessConfigTest, AnonymousOnlyOnLoopbackUnlessAllowed) {
   std::unique_ptr<Server> open = StartServerWith(ServerOptions{});
   ASSERT_NE(open, nullptr);
   auto stub = v1::Redactor::NewStub(NewChannel(*open));
-  for (const std::string& policy : {"", "qa", "archive", "pci"}) {
+  for (const std::string policy : {"", "qa", "archive", "pci"}) {
     StreamOutcome out = RunStream(stub.get(), IdStream("c", policy));
     EXPECT_TRUE(out.status.ok()) << policy << ": " << out.status.error_message();
   }
@@ -251,7 +251,6 @@ class Pki {
  public:
   // A CA, a server certificate for 127.0.0.1/localhost, and client certificates.
   bool Make() {
-    const std::string d = dir_.path();
     dir_.Write("req.cnf", "[req]\ndistinguished_name = dn\n[dn]\n");
     dir_.Write("ca.ext",
                "basicConstraints = critical, CA:TRUE\n"
