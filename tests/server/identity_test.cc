@@ -37,7 +37,8 @@ std::string AccessFileText() {
       "  allowed_policy: \"default\"\n"
       "}\n"
       "identity { name: \"qa-desk\" cert_subject: \"qa-desk.callredact.test\" allowed_policy: \"qa\" }\n"
-      "identity { name: \"archive-svc\" cert_subject: \"archive-svc\" allowed_policy: \"archive\" }\n");
+      "identity { name: \"archive-svc\" cert_subject: \"archive-svc\" allowed_policy: \"archive\" }\n"
+      "identity { name: \"ops\" cert_subject: \"CN=ops-console,OU=Ops,O=Acme\" allowed_policy: \"pci\" }\n");
 }
 
 Metadata Bearer(const std::string& token) { return {{"authorization", "Bearer " + token}}; }
@@ -193,7 +194,7 @@ TEST(AccessConfigTest, ErrorsNameFileAndLine) {
 
   auto ok = AccessControl::Parse("/etc/access.textproto", AccessFileText(), *policies);
   ASSERT_TRUE(ok.ok()) << ok.status();
-  EXPECT_EQ((*ok)->size(), 4u);
+  EXPECT_EQ((*ok)->size(), 5u);
   EXPECT_FALSE((*ok)->open());
 }
 
@@ -271,6 +272,7 @@ class Pki {
            Leaf("qa-desk", "ca", "/O=Acme/CN=qa-desk-host", "qa-desk.ext") &&
            Leaf("archive-svc", "ca", "/O=Acme/CN=archive-svc", "client.ext") &&
            Leaf("intruder", "ca", "/O=Acme/CN=intruder", "client.ext") &&
+           Leaf("ops-console", "ca", "/O=Acme/OU=Ops/CN=ops-console", "client.ext") &&
            Leaf("forged", "other-ca", "/O=Acme/CN=archive-svc", "client.ext");
   }
   std::string Pem(const std::string& name) const { return ReadWholeFile(dir_.File(name)); }
@@ -366,6 +368,11 @@ TEST_F(MutualTlsTest, ConfiguredCertificateAllowed) {
   // Matched by common name.
   auto archive = Client("archive-svc");
   out = RunStream(archive.get(), IdStream("tls-2", "archive"));
+  EXPECT_TRUE(out.status.ok()) << out.status.error_message();
+
+  // Matched by the full subject (RFC 2253 order, as gRPC reports it).
+  auto ops = Client("ops-console");
+  out = RunStream(ops.get(), IdStream("tls-2b", "pci"));
   EXPECT_TRUE(out.status.ok()) << out.status.error_message();
 }
 
