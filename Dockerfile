@@ -49,4 +49,4 @@ COPY --from=build /opt/callredact/models ./models
 USER 10001:10001
 EXPOSE 50051
 ENTRYPOINT ["/usr/local/bin/callredact"]
-CMD ["serve", "--listen", "0.0.0.0:50051", "--allow-insecure-bind"]
+CMD ["serve", "--listen", "0.0.0.0:50051", "--allow-insecure-bind", "--allow-anonymous"]

@@ -146,17 +146,22 @@ grpc::Status ToGrpcStatus(const absl::Status& s) {
 
 struct RedactorService::Internals {
   Internals(std::shared_ptr<const Engine> e, std::shared_ptr<const PolicyRegistry> p,
-            ServiceOptions o, ServerMetrics* m)
+            ServiceOptions o, ServerMetrics* m, std::shared_ptr<const AccessControl> a,
+            AuditLog* log)
       : engine(std::move(e)),
         policies(std::move(p)),
         options(o),
         metrics(m),
+        access(a ? std::move(a) : AccessControl::Open()),
+        audit(log),
         pool(o.worker_threads) {}
 
   std::shared_ptr<const Engine> engine;
   std::shared_ptr<const PolicyRegistry> policies;
   ServiceOptions options;
   ServerMetrics* metrics;
+  std::shared_ptr<const AccessControl> access;
+  AuditLog* audit;
   ThreadPool pool;     // Destroyed after `timers` (declared first).
   TimerThread timers;  // Stopped first: no more posts to the pool after it.
 
@@ -169,6 +174,13 @@ struct RedactorService::Internals {
     }
     return p;
   }
+
+  // The policy asked for, as the audit log names it: a configured policy's name, else
+  // "(unknown)" (a caller-chosen string is not echoed).
+  std::string AuditPolicyName(const std::string& asked) const {
+    const std::string n = asked.empty() ? "default" : asked;
+    return n == "default" || (policies && policies->Find(n)) ? n : "(unknown)";
+  }
 };
 
 namespace {
@@ -177,9 +189,14 @@ namespace {
 // OnDone, every posted task and pending timer holds one.
 class StreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
-  // Accepted stream.
-  StreamReactor(RedactorService* service, grpc::CallbackServerContext* context)
-      : service_(service), in_(&service->internals()), context_(context), accepted_(true) {
+  // Accepted stream of an authenticated caller.
+  StreamReactor(RedactorService* service, grpc::CallbackServerContext* context, Caller caller)
+      : service_(service),
+        in_(&service->internals()),
+        context_(context),
+        accepted_(true),
+        caller_(caller) {
+    StartAudit(context);
     if (in_->metrics) in_->metrics->StreamStarted();
     last_activity_ns_ = NowNs();
     ScheduleIdleCheck(Clock::now() + in_->options.idle_timeout);
@@ -190,10 +207,14 @@ class StreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grp
     Pump();
   }
 
-  // Rejected stream: finishes at once with `status`.
-  StreamReactor(RedactorService* service, grpc::Status status)
+  // Rejected stream: finishes at once with `status`. `caller` when known.
+  StreamReactor(RedactorService* service, grpc::CallbackServerContext* context,
+                grpc::Status status, std::optional<Caller> caller = std::nullopt)
       : service_(service), in_(&service->internals()), context_(nullptr), accepted_(false) {
+    if (caller) caller_ = *caller;
+    StartAudit(context);
     finish_called_ = true;
+    final_status_ = status;
     if (in_->metrics) {
       in_->metrics->StreamRejected();
       in_->metrics->RpcFinished("RedactStream", status.error_code());
@@ -222,6 +243,14 @@ class StreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grp
       std::lock_guard<std::mutex> lock(mu_);
       write_in_flight_ = false;
       writing_.Clear();
+      if (ok) {
+        // Delivered: counts for the audit log.
+        ++audit_.chunks_out;
+        for (int type : writing_types_) {
+          ++audit_.detections[v1::EntityType_Name(static_cast<v1::EntityType>(type))];
+        }
+      }
+      writing_types_.clear();
       if (!ok) {
         // The client is gone: nothing more can be written.
         RequestFinishLocked(grpc::Status(grpc::StatusCode::CANCELLED,
@@ -261,7 +290,25 @@ class StreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grp
   }
 
  private:
-  ~StreamReactor() override = default;
+  // Every reference is gone: no task can still change the record.
+  ~StreamReactor() override {
+    if (!in_->audit) return;
+    audit_.status_code = static_cast<int>(final_status_.error_code());
+    audit_.duration_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started_).count();
+    in_->audit->Write(audit_);
+  }
+
+  void StartAudit(grpc::CallbackServerContext* context) {
+    started_ = Clock::now();
+    if (!in_->audit) return;
+    audit_.rpc = "RedactStream";
+    if (caller_.identity) {
+      audit_.identity = caller_.name();
+      audit_.credential = caller_.credential;
+    }
+    if (context) audit_.peer = context->peer();
+  }
 
   static int64_t NowNs() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -299,6 +346,7 @@ class StreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grp
             status = Configure(request.config());
             break;
           case v1::RedactRequest::kChunk:
+            ++audit_.chunks_in;
             status = AddChunk(request.chunk());
             break;
           default:
@@ -331,12 +379,15 @@ class StreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grp
   }
 
   absl::Status Configure(const v1::CallConfig& config) {
-    if (session_) return absl::InvalidArgumentError("config: sent twice (config must be sent exactly once, first)");
+    if (session_ || configured_) return absl::InvalidArgumentError("config: sent twice (config must be sent exactly once, first)");
     if (config.call_id().size() > in_->options.max_call_id_bytes) {
       return absl::InvalidArgumentError(absl::StrCat("config.call_id: longer than ",
                                                      in_->options.max_call_id_bytes,
                                                      " bytes"));
     }
+    audit_.call_id = config.call_id();
+    audit_.policy = in_->AuditPolicyName(config.policy());
+    if (absl::Status s = AccessControl::Authorize(caller_, config.policy()); !s.ok()) return s;
     absl::StatusOr<std::shared_ptr<const Policy>> policy = in_->FindPolicy(config.policy());
     if (!policy.ok()) return policy.status();
     SessionOptions options;
@@ -350,6 +401,7 @@ class StreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grp
     options.max_hold = hold;
     options.max_chunk_bytes = in_->options.max_chunk_bytes;
     session_ = std::make_unique<CallSession>(in_->engine, *std::move(policy), options);
+    configured_ = true;
     return absl::OkStatus();
   }
 
@@ -469,7 +521,7 @@ class StreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grp
   // Queues released chunks for writing. Requires session_mu_.
   void EmitLocked(std::vector<v1::RedactedChunk> ready, Clock::time_point now) {
     if (ready.empty()) return;
-    std::vector<grpc::ByteBuffer> responses;
+    std::vector<Pending> responses;
     responses.reserve(ready.size());
     for (v1::RedactedChunk& chunk : ready) {
       double held = -1;
@@ -479,12 +531,17 @@ class StreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grp
         arrivals_.erase(it);
       }
       if (in_->metrics) in_->metrics->Released(chunk, held);
+      Pending pending;
+      if (in_->audit) {
+        for (const v1::DetectionEvent& e : chunk.events()) pending.types.push_back(e.type());
+      }
       v1::RedactResponse response;
       *response.mutable_chunk() = std::move(chunk);
       grpc::ByteBuffer buffer;
       bool own = false;
       grpc::SerializationTraits<v1::RedactResponse>::Serialize(response, &buffer, &own);
-      responses.push_back(std::move(buffer));
+      pending.buffer = std::move(buffer);
+      responses.push_back(std::move(pending));
     }
     std::lock_guard<std::mutex> lock(mu_);
     if (finish_requested_) return;
@@ -559,7 +616,8 @@ class StreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grp
       std::lock_guard<std::mutex> lock(mu_);
       if (finish_called_) return;
       if (!write_in_flight_ && !queue_.empty() && (!finish_requested_ || final_status_.ok())) {
-        writing_.Swap(&queue_.front());
+        writing_.Swap(&queue_.front().buffer);
+        writing_types_ = std::move(queue_.front().types);
         queue_.pop_front();
         write_in_flight_ = true;
         to_write = &writing_;
@@ -588,6 +646,12 @@ class StreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grp
   grpc::CallbackServerContext* context_;
   const bool accepted_;
   std::atomic<int> refs_{1};
+  Caller caller_;
+  Clock::time_point started_;
+  // The audit line: call_id, policy, chunks_in under session_mu_; chunks_out and
+  // detections under mu_; written by the destructor.
+  AuditRecord audit_;
+  bool configured_ = false;  // A config arrived (under session_mu_).
   std::atomic<int64_t> last_activity_ns_{0};
 
   grpc::ByteBuffer request_;  // Target of the one outstanding read.
@@ -600,8 +664,13 @@ class StreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grp
 
   // gRPC operation state; held only briefly, never across a gRPC call.
   std::mutex mu_;
-  std::deque<grpc::ByteBuffer> queue_;
+  struct Pending {
+    grpc::ByteBuffer buffer;
+    std::vector<int> types;  // Entity types of its events (audit counts).
+  };
+  std::deque<Pending> queue_;
   grpc::ByteBuffer writing_;  // The message of the outstanding write.
+  std::vector<int> writing_types_;
   bool write_in_flight_ = false;
   bool read_in_flight_ = false;
   bool read_wanted_ = false;
@@ -618,9 +687,10 @@ class StreamReactor final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grp
 
 RedactorService::RedactorService(std::shared_ptr<const Engine> engine,
                                  std::shared_ptr<const PolicyRegistry> policies,
-                                 ServiceOptions options, ServerMetrics* metrics)
+                                 ServiceOptions options, ServerMetrics* metrics,
+                                 std::shared_ptr<const AccessControl> access, AuditLog* audit)
     : internals_(std::make_unique<Internals>(std::move(engine), std::move(policies), options,
-                                             metrics)) {}
+                                             metrics, std::move(access), audit)) {}
 
 RedactorService::~RedactorService() { Shutdown(); }
 
@@ -632,7 +702,12 @@ grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* RedactorService::Re
     grpc::CallbackServerContext* context) {
   if (draining_) {
     return new StreamReactor(
-        this, grpc::Status(grpc::StatusCode::UNAVAILABLE, "server is shutting down"));
+        this, context, grpc::Status(grpc::StatusCode::UNAVAILABLE, "server is shutting down"));
+  }
+  absl::StatusOr<Caller> caller = internals_->access->Authenticate(*context);
+  if (!caller.ok()) {
+    ServerLog(LogLevel::kInfo, absl::StrCat("stream refused: ", caller.status().message()));
+    return new StreamReactor(this, context, ToGrpcStatus(caller.status()));
   }
   const size_t max = internals_->options.max_streams;
   if (active_streams_.fetch_add(1) >= max) {
@@ -640,11 +715,13 @@ grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* RedactorService::Re
     ServerLog(LogLevel::kWarning, absl::StrCat("stream refused: ", max,
                                                " streams open (--max-streams)"));
     return new StreamReactor(
-        this, grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                           absl::StrCat("too many concurrent streams (limit ", max,
-                                        ", --max-streams); retry later")));
+        this, context,
+        grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                     absl::StrCat("too many concurrent streams (limit ", max,
+                                  ", --max-streams); retry later")),
+        *caller);
   }
-  return new StreamReactor(this, context);
+  return new StreamReactor(this, context, *caller);
 }
 
 grpc::ServerUnaryReactor* RedactorService::Redact(grpc::CallbackServerContext* context,
@@ -652,8 +729,25 @@ grpc::ServerUnaryReactor* RedactorService::Redact(grpc::CallbackServerContext* c
                                                   v1::RedactedCall* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   Internals* in = internals_.get();
-  in->pool.Post([in, reactor, request, response] {
+  const Clock::time_point started = Clock::now();
+  auto audit = std::make_shared<AuditRecord>();
+  audit->rpc = "Redact";
+  if (in->audit) audit->peer = context->peer();
+  absl::StatusOr<Caller> caller = in->access->Authenticate(*context);
+  if (caller.ok()) {
+    audit->identity = caller->name();
+    audit->credential = caller->credential;
+  }
+  in->pool.Post([in, reactor, request, response, caller, audit, started] {
     absl::Status status = [&]() -> absl::Status {
+      if (!caller.ok()) return caller.status();
+      audit->chunks_in = request->chunks_size();
+      if (request->config().call_id().size() <= in->options.max_call_id_bytes) {
+        audit->call_id = request->config().call_id();
+      }
+      const std::string& asked = request->config().policy();
+      audit->policy = in->AuditPolicyName(asked);
+      if (absl::Status s = AccessControl::Authorize(*caller, asked); !s.ok()) return s;
       absl::StatusOr<std::shared_ptr<const Policy>> policy =
           in->FindPolicy(request->config().policy());
       if (!policy.ok()) return policy.status();
@@ -689,6 +783,20 @@ grpc::ServerUnaryReactor* RedactorService::Redact(grpc::CallbackServerContext* c
                                               status.message()));
     }
     if (in->metrics) in->metrics->RpcFinished("Redact", static_cast<int>(status.code()));
+    if (in->audit) {
+      audit->status_code = static_cast<int>(status.code());
+      if (status.ok()) {
+        audit->chunks_out = response->chunks_size();
+        for (const v1::RedactedChunk& c : response->chunks()) {
+          for (const v1::DetectionEvent& e : c.events()) {
+            ++audit->detections[v1::EntityType_Name(e.type())];
+          }
+        }
+      }
+      audit->duration_ms =
+          std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+      in->audit->Write(*audit);
+    }
     reactor->Finish(ToGrpcStatus(status));
   });
   return reactor;

@@ -11,6 +11,11 @@
 // (reading pauses while it is full, so a slow reader cannot grow server memory). Every
 // error ends the stream with a status naming the offending field; held text is dropped,
 // never sent (fail closed). Redact (unary) runs RedactCall (pipeline/batch.h).
+//
+// Access (pipeline/access.h): a stream is authenticated when it opens (UNAUTHENTICATED)
+// and its policy authorised at the config message (PERMISSION_DENIED); a unary call both
+// at once. Every call, accepted or not, leaves one audit line at its end
+// (pipeline/audit_log.h) when an audit log is given.
 #ifndef CALLREDACT_PIPELINE_REDACTOR_SERVICE_H_
 #define CALLREDACT_PIPELINE_REDACTOR_SERVICE_H_
 
@@ -23,6 +28,8 @@
 #include "absl/status/status.h"
 #include "callredact/v1/redactor.grpc.pb.h"
 #include "detectors/engine.h"
+#include "pipeline/access.h"
+#include "pipeline/audit_log.h"
 #include "pipeline/executor.h"
 #include "pipeline/policy.h"
 #include "pipeline/server_metrics.h"
@@ -56,7 +63,10 @@ class RedactorService final
  public:
   RedactorService(std::shared_ptr<const Engine> engine,
                   std::shared_ptr<const PolicyRegistry> policies, ServiceOptions options,
-                  ServerMetrics* metrics /* may be null */);
+                  ServerMetrics* metrics /* may be null */,
+                  // Null: open (anyone, every policy).
+                  std::shared_ptr<const AccessControl> access = nullptr,
+                  AuditLog* audit = nullptr /* may be null; must outlive the service */);
   ~RedactorService() override;
 
   grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* RedactStream(

@@ -18,6 +18,9 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
+#include "pipeline/access.h"
+#include "pipeline/audit_log.h"
+#include "pipeline/keys.h"
 #include "pipeline/policy.h"
 #include "pipeline/server_log.h"
 #include "prometheus/exposer.h"
@@ -57,10 +60,21 @@ absl::StatusOr<std::shared_ptr<const PolicyRegistry>> LoadPolicies(
     if (FileExists(candidate)) path = candidate;
   }
   if (path.empty()) {
+    if (!options.keys_file.empty()) {
+      return absl::FailedPreconditionError("--keys: no policies file to use the keys with");
+    }
     ServerLog(LogLevel::kInfo, "no policies file; using the built-in default policy");
     return std::make_shared<const PolicyRegistry>();
   }
-  absl::StatusOr<PolicyRegistry> registry = PolicyRegistry::Load(path);
+  std::shared_ptr<const KeyRing> keys;
+  if (!options.keys_file.empty()) {
+    absl::StatusOr<KeyRing> ring = LoadKeyRing(options.keys_file);
+    if (!ring.ok()) return ring.status();
+    keys = std::make_shared<const KeyRing>(*std::move(ring));
+    ServerLog(LogLevel::kInfo, absl::StrCat("pseudonym keys loaded from ", options.keys_file,
+                                            "; current key id ", keys->current().id));
+  }
+  absl::StatusOr<PolicyRegistry> registry = PolicyRegistry::Load(path, keys);
   if (!registry.ok()) return registry.status();
   ServerLog(LogLevel::kInfo, absl::StrCat("policies loaded from ", path));
   return std::make_shared<const PolicyRegistry>(*std::move(registry));
@@ -96,6 +110,13 @@ std::string ServeUsage() {
                              present, else the built-in default policy)
   --tls-cert FILE --tls-key FILE   serve TLS (PEM)
   --tls-client-ca FILE       require and verify client certificates (mTLS)
+  --access FILE              identities and the policies each may use (AccessConfig text
+                             proto: bearer token SHA-256 hashes, client certificate
+                             subjects). Without it every client may use every policy
+  --allow-anonymous          without --access, serve a non-loopback address anyway
+  --audit-log FILE           append one JSON line per call (identity, call id, policy,
+                             detection counts, outcome; no personal information)
+  --keys FILE                pseudonym keys ("<key-id> <hex secret>" lines; last is current)
   --allow-insecure-bind      allow plaintext on a non-loopback address (not recommended)
   --max-streams N            concurrent RedactStream calls (default 2000)
   --max-chunk-bytes N        largest chunk text (default 65536)
@@ -157,6 +178,9 @@ absl::StatusOr<ServerOptions> ParseServeFlags(const std::vector<std::string>& ar
     CR_STR("--tls-cert", o.tls_cert_file)
     CR_STR("--tls-key", o.tls_key_file)
     CR_STR("--tls-client-ca", o.tls_client_ca_file)
+    CR_STR("--access", o.access_file)
+    CR_STR("--audit-log", o.audit_log_file)
+    CR_STR("--keys", o.keys_file)
     CR_UINT("--max-streams", 1000000, o.service.max_streams = n)
     CR_UINT("--max-chunk-bytes", 64u << 20, o.service.max_chunk_bytes = n)
     CR_UINT("--idle-timeout-ms", 86400000, o.service.idle_timeout = std::chrono::milliseconds(n))
@@ -168,6 +192,10 @@ absl::StatusOr<ServerOptions> ParseServeFlags(const std::vector<std::string>& ar
 #undef CR_UINT
     if (flag == "--allow-insecure-bind" && !has_value) {
       o.allow_insecure_bind = true;
+      continue;
+    }
+    if (flag == "--allow-anonymous" && !has_value) {
+      o.allow_anonymous = true;
       continue;
     }
     if (flag == "--quiet" && !has_value) {
@@ -243,6 +271,33 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
       LoadPolicies(options, models_dir);
   if (!policies.ok()) return policies.status();
 
+  std::shared_ptr<const AccessControl> access;
+  if (!options.access_file.empty()) {
+    absl::StatusOr<std::shared_ptr<const AccessControl>> loaded =
+        AccessControl::Load(options.access_file, **policies);
+    if (!loaded.ok()) return loaded.status();
+    access = *std::move(loaded);
+    ServerLog(LogLevel::kInfo, absl::StrCat("access: ", access->size(),
+                                            " identities loaded from ", options.access_file));
+  } else {
+    if (!IsLoopbackAddress(options.listen) && !options.allow_anonymous) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "--listen ", options.listen,
+          ": anonymous access on a non-loopback address is refused; give --access FILE "
+          "(identities), or --allow-anonymous"));
+    }
+    access = AccessControl::Open();
+    ServerLog(LogLevel::kWarning,
+              "no --access file: every client may use every policy, as \"anonymous\"");
+  }
+
+  std::unique_ptr<AuditLog> audit;
+  if (!options.audit_log_file.empty()) {
+    absl::StatusOr<std::unique_ptr<AuditLog>> opened = AuditLog::Open(options.audit_log_file);
+    if (!opened.ok()) return opened.status();
+    audit = *std::move(opened);
+  }
+
   std::unique_ptr<Server> server(new Server());
   server->options_ = options;
   server->metrics_ = std::make_unique<ServerMetrics>();
@@ -258,8 +313,10 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& optio
     if (!ports.empty()) server->metrics_port_ = ports.front();
   }
 
-  server->service_ = std::make_unique<RedactorService>(engine, *std::move(policies),
-                                                       options.service, server->metrics_.get());
+  server->audit_ = std::move(audit);
+  server->service_ = std::make_unique<RedactorService>(
+      engine, *std::move(policies), options.service, server->metrics_.get(), std::move(access),
+      server->audit_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

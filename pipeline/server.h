@@ -43,6 +43,14 @@ struct ServerOptions {
   std::string tls_cert_file;               // --tls-cert PEM
   std::string tls_key_file;                // --tls-key PEM
   std::string tls_client_ca_file;          // --tls-client-ca PEM: require client certificates
+  // --access FILE: identities (bearer token hashes, client certificate subjects) and the
+  // policies each may use (AccessConfig text proto). Empty: open, anonymous access.
+  std::string access_file;
+  // Without --access, a non-loopback address is refused unless this is set
+  // (--allow-anonymous), e.g. behind a mesh that authenticates callers.
+  bool allow_anonymous = false;
+  std::string audit_log_file;              // --audit-log FILE: JSON lines, one per call
+  std::string keys_file;                   // --keys FILE: pseudonym keys (pipeline/keys.h)
   std::chrono::milliseconds drain_timeout{10000};  // --drain-timeout-ms
   ServiceOptions service;  // --max-streams, --max-chunk-bytes, --idle-timeout-ms,
                            // --max-hold-ms, --audio-margin-ms, --workers
@@ -86,6 +94,7 @@ class Server {
   bool stopped_ = false;
   std::unique_ptr<ServerMetrics> metrics_;
   std::unique_ptr<prometheus::Exposer> exposer_;
+  std::unique_ptr<AuditLog> audit_;  // Outlives the service.
   std::unique_ptr<RedactorService> service_;
   std::unique_ptr<grpc::Server> server_;
 };

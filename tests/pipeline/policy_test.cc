@@ -255,6 +255,83 @@ TEST(PolicyTest, NewestKeyMakesPseudonyms) {
   EXPECT_EQ(reg->Find("pseudo")->key_id(), "new");
 }
 
+// Rotation: appending a key changes the pseudonyms made from then on (and the key id events
+// name); the old key alone still gives the old tokens, so earlier archives stay linkable
+// within a key's lifetime.
+TEST(PolicyTest, KeyRotationByAppendingAKey) {
+  TempDir dir;
+  auto before = LoadKeyRing(dir.Write("k1", std::string("old ") + kSecretA + "\n"));
+  auto after = LoadKeyRing(dir.Write("k2", std::string("old ") + kSecretA + "\nnew " + kSecretB + "\n"));
+  ASSERT_TRUE(before.ok() && after.ok());
+  auto reg_before = Registry(std::make_shared<const KeyRing>(*before));
+  auto reg_after = Registry(std::make_shared<const KeyRing>(*after));
+  auto reg_again = Registry(std::make_shared<const KeyRing>(*before));
+  auto reg_new_only = Registry(Ring("new", kSecretB));
+  ASSERT_TRUE(reg_before.ok() && reg_after.ok() && reg_again.ok() && reg_new_only.ok());
+  const std::string id = "8001015009087";
+  auto p_before = reg_before->Find("pseudo"), p_after = reg_after->Find("pseudo");
+  EXPECT_EQ(p_before->key_id(), "old");
+  EXPECT_EQ(p_after->key_id(), "new");
+  EXPECT_NE(p_before->Pseudonym(v1::ZA_ID_NUMBER, id), p_after->Pseudonym(v1::ZA_ID_NUMBER, id));
+  EXPECT_EQ(p_after->Pseudonym(v1::ZA_ID_NUMBER, id),
+            reg_new_only->Find("pseudo")->Pseudonym(v1::ZA_ID_NUMBER, id));
+  EXPECT_EQ(p_before->Pseudonym(v1::ZA_ID_NUMBER, id),
+            reg_again->Find("pseudo")->Pseudonym(v1::ZA_ID_NUMBER, id));
+  // Events name the key the pseudonym was made with.
+  const std::string body = "800101500908";
+  const std::string valid = body + LuhnDigit(body);
+  Pseudonymised old_event = RunPseudonym(p_before, "It's " + valid);
+  Pseudonymised new_event = RunPseudonym(p_after, "It's " + valid);
+  ASSERT_EQ(old_event.events, 1);
+  ASSERT_EQ(new_event.events, 1);
+  EXPECT_EQ(old_event.key_id, "old");
+  EXPECT_EQ(new_event.key_id, "new");
+  EXPECT_NE(old_event.pseudonym, new_event.pseudonym);
+  EXPECT_NE(old_event.text, new_event.text);
+}
+
+// The shipped views (models/policies.textproto) do what their consumers need.
+TEST(PolicyTest, ShippedPolicies) {
+  auto reg = PolicyRegistry::Load(std::string(CALLREDACT_SOURCE_DIR) + "/models/policies.textproto",
+                                  Ring("k1", kSecretA));
+  ASSERT_TRUE(reg.ok()) << reg.status();
+  const std::string pan = "4111 1111 1111 1111";
+  const std::string id = "8001015009087";
+
+  auto qa = reg->Find("qa");  // LABEL everything, muted.
+  ASSERT_NE(qa, nullptr);
+  for (v1::EntityType t : {v1::ZA_ID_NUMBER, v1::PAYMENT_CARD_NUMBER, v1::PERSON_NAME}) {
+    EXPECT_EQ(qa->RuleFor(t).action(), v1::LABEL);
+    EXPECT_TRUE(qa->RuleFor(t).mute_audio());
+  }
+  EXPECT_EQ(qa->Render(v1::ZA_ID_NUMBER, id, id), "[ZA_ID_NUMBER]");
+
+  auto archive = reg->Find("archive");  // PSEUDONYM, PAN first six / last four, CVV label.
+  ASSERT_NE(archive, nullptr);
+  const std::string token = archive->Render(v1::ZA_ID_NUMBER, id, id);
+  EXPECT_TRUE(absl::StartsWith(token, "[ZA_ID_NUMBER:")) << token;
+  EXPECT_EQ(token.size(), std::string("[ZA_ID_NUMBER:12345678]").size());
+  EXPECT_EQ(archive->Render(v1::PAYMENT_CARD_NUMBER, pan, "4111111111111111"),
+            "4111 11** **** 1111");
+  EXPECT_EQ(archive->Render(v1::CARD_SECURITY_CODE, "123", "123"), "[CARD_SECURITY_CODE]");
+  EXPECT_TRUE(archive->RuleFor(v1::PHONE_NUMBER).mute_audio());
+
+  auto pci = reg->Find("pci");  // Card data only; everything else KEEP, unmuted.
+  ASSERT_NE(pci, nullptr);
+  EXPECT_EQ(pci->Render(v1::PERSON_NAME, "Thandi", "thandi"), "Thandi");
+  EXPECT_FALSE(pci->RuleFor(v1::PERSON_NAME).mute_audio());
+  EXPECT_EQ(pci->Render(v1::PAYMENT_CARD_NUMBER, pan, "4111111111111111"), "4111 11** **** 1111");
+  EXPECT_TRUE(pci->RuleFor(v1::PAYMENT_CARD_NUMBER).mute_audio());
+  EXPECT_EQ(pci->Render(v1::CARD_EXPIRY, "03/27", "0327"), "[CARD_EXPIRY]");
+
+  auto analytics = reg->Find("analytics");  // Pseudonyms, no muting.
+  ASSERT_NE(analytics, nullptr);
+  EXPECT_EQ(analytics->RuleFor(v1::ZA_ID_NUMBER).action(), v1::PSEUDONYM);
+  EXPECT_FALSE(analytics->RuleFor(v1::ZA_ID_NUMBER).mute_audio());
+  EXPECT_EQ(analytics->Render(v1::ZA_ID_NUMBER, id, id), token);  // Same key, same token.
+  EXPECT_EQ(analytics->Render(v1::AUTH_CODE, "4821", "4821"), "[AUTH_CODE]");
+}
+
 // Without keys a PSEUDONYM policy still loads but renders labels (fail closed): no
 // value and no unkeyed hash ever goes out.
 TEST(PolicyTest, PseudonymPolicyWithoutKeysFallsBackToLabels) {

@@ -215,6 +215,8 @@ TEST(LimitsTest, NonLoopbackPlaintextIsRefused) {
   EXPECT_EQ(server.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(server.status().message()), HasSubstr("--allow-insecure-bind"));
   options.allow_insecure_bind = true;
+  // Without --access, a non-loopback address also needs --allow-anonymous (identity_test).
+  options.allow_anonymous = true;
   server = Server::Start(options, TestEngine());
   ASSERT_TRUE(server.ok()) << server.status();
   EXPECT_GT((*server)->port(), 0);

@@ -1,6 +1,9 @@
 #include "tests/server/server_testutil.h"
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
@@ -32,6 +35,41 @@ std::unique_ptr<Server> StartTestServer(ServiceOptions service,
   EXPECT_TRUE(server.ok()) << server.status();
   if (!server.ok()) return nullptr;
   return *std::move(server);
+}
+
+std::unique_ptr<Server> StartServerWith(ServerOptions options) {
+  if (options.listen == ServerOptions().listen) options.listen = "127.0.0.1:0";
+  absl::StatusOr<std::unique_ptr<Server>> server = Server::Start(options, TestEngine());
+  EXPECT_TRUE(server.ok()) << server.status();
+  if (!server.ok()) return nullptr;
+  return *std::move(server);
+}
+
+TempDir::TempDir() {
+  std::string templ = (std::filesystem::temp_directory_path() / "callredact-test-XXXXXX").string();
+  char* made = mkdtemp(templ.data());
+  EXPECT_NE(made, nullptr);
+  path_ = templ;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::string TempDir::Write(const std::string& name, const std::string& content) const {
+  const std::string p = File(name);
+  std::ofstream out(p, std::ios::binary);
+  out << content;
+  EXPECT_TRUE(out.good()) << p;
+  return p;
+}
+
+std::string ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 std::shared_ptr<grpc::Channel> NewChannel(const Server& server, bool own_connection) {
@@ -77,8 +115,9 @@ v1::RedactRequest ChunkRequest(const v1::Chunk& chunk) {
   return r;
 }
 
-StreamClient::StreamClient(v1::Redactor::Stub* stub) {
+StreamClient::StreamClient(v1::Redactor::Stub* stub, const Metadata& metadata) {
   context_.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(120));
+  for (const auto& [key, value] : metadata) context_.AddMetadata(key, value);
   stream_ = stub->RedactStream(&context_);
   reader_ = std::thread([this] {
     v1::RedactResponse response;
@@ -125,8 +164,9 @@ grpc::Status StreamClient::Finish() {
   return status_;
 }
 
-StreamOutcome RunStream(v1::Redactor::Stub* stub, const std::vector<v1::RedactRequest>& requests) {
-  StreamClient client(stub);
+StreamOutcome RunStream(v1::Redactor::Stub* stub, const std::vector<v1::RedactRequest>& requests,
+                        const Metadata& metadata) {
+  StreamClient client(stub, metadata);
   for (const v1::RedactRequest& r : requests) {
     if (!client.Write(r)) break;
   }

@@ -26,7 +26,31 @@ std::shared_ptr<const Engine> TestEngine();
 std::unique_ptr<Server> StartTestServer(ServiceOptions service = {},
                                         const std::string& metrics_listen = "");
 
+// Starts a server with `options` (listen 127.0.0.1:0 unless set otherwise) on the test
+// engine; nullptr (and a test failure) when it does not start.
+std::unique_ptr<Server> StartServerWith(ServerOptions options);
+
 std::shared_ptr<grpc::Channel> NewChannel(const Server& server, bool own_connection = false);
+
+// Metadata pairs sent with a call, e.g. {{"authorization", "Bearer ..."}}.
+using Metadata = std::vector<std::pair<std::string, std::string>>;
+
+// A temporary directory, removed with its files at destruction.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+  // Writes `content` to path()/name and returns the full path.
+  std::string Write(const std::string& name, const std::string& content) const;
+  std::string File(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+// The whole content of a file ("" when it cannot be read).
+std::string ReadWholeFile(const std::string& path);
 
 v1::RedactRequest ConfigRequest(const std::string& call_id, const std::string& policy = "",
                                 uint32_t max_hold_ms = 0);
@@ -39,7 +63,7 @@ v1::RedactRequest ChunkRequest(const v1::Chunk& chunk);
 // One RedactStream with a reader thread.
 class StreamClient {
  public:
-  explicit StreamClient(v1::Redactor::Stub* stub);
+  explicit StreamClient(v1::Redactor::Stub* stub, const Metadata& metadata = {});
   ~StreamClient();
   bool Write(const v1::RedactRequest& request);
   void WritesDone();
@@ -69,7 +93,8 @@ struct StreamOutcome {
   std::vector<v1::RedactedChunk> chunks;
 };
 // Writes every request (stopping at the first failed write), half-closes, reads all.
-StreamOutcome RunStream(v1::Redactor::Stub* stub, const std::vector<v1::RedactRequest>& requests);
+StreamOutcome RunStream(v1::Redactor::Stub* stub, const std::vector<v1::RedactRequest>& requests,
+                        const Metadata& metadata = {});
 
 // Whether any released text contains one of `raw` (case-sensitive).
 bool LeaksAny(const std::vector<v1::RedactedChunk>& chunks, const std::vector<std::string>& raw);
