@@ -602,8 +602,8 @@ bool Report(const BenchStreamOptions& o, RunResult& r, bool* passed) {
   Summary hold = Summarize(r.samples.hold_ms);
   Summary release = Summarize(r.samples.release_ms);
   const bool clean = r.streams_failed == 0 && r.streams_refused == 0;
-  *passed = clean && arrival.n > 0 && arrival.p99 <= o.p99_ms &&
-            (release.n == 0 || release.p99 <= o.p99_ms);
+  // The target is on chunks released on arrival; held chunks are reported beside it.
+  *passed = clean && arrival.n > 0 && arrival.p99 <= o.p99_ms;
   std::printf("bench-stream: calls=%d duration=%.0fs streams=%zu failed=%zu refused=%zu\n",
               r.calls, r.duration_s, r.streams_started, r.streams_failed, r.streams_refused);
   if (!r.first_error.empty()) std::printf("  first error: %s\n", r.first_error.c_str());
@@ -628,7 +628,8 @@ bool Report(const BenchStreamOptions& o, RunResult& r, bool* passed) {
   }
   std::printf("  client CPU %.2f s (%.1f%% of one core)\n", r.client_cpu_s,
               100 * r.client_cpu_s / r.duration_s);
-  std::printf("  p99 <= %.1f ms: %s\n", o.p99_ms, *passed ? "yes" : "NO");
+  std::printf("  p99 (on arrival) <= %.1f ms, no stream errors: %s\n", o.p99_ms,
+              *passed ? "yes" : "NO");
   std::fflush(stdout);
   if (!o.json_file.empty()) {
     std::ofstream j(o.json_file, std::ios::app);
