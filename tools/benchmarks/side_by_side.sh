@@ -56,7 +56,7 @@ for corpus in "${corpora[@]}"; do
       --events "$work/ours.events" "$corpus")
   ours_mbs=$(CALLREDACT_BENCH_CORPUS="$corpus" "$bin/callredact_bench_micro" \
       --benchmark_filter='^BM_RedactCall$' --benchmark_min_time=1 --benchmark_format=json \
-      2>/dev/null | python3 -c 'import json,sys; b=json.load(sys.stdin)["benchmarks"][0]; print(f"{b[\"bytes_per_second\"]/1e6:.2f}")')
+      2>/dev/null | python3 -c 'import json,sys; b=json.load(sys.stdin)["benchmarks"][0]; print("%.2f" % (b["bytes_per_second"]/1e6))')
   read -r leak over recall prec < <(score "$corpus" "$work/ours.events")
   echo "| $name | callredact | $(printf %.2f "$mb") | $wall | $cpu | $ours_mbs | 1.00 | $leak | $over | $recall | $prec |"
 
