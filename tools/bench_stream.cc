@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <queue>
@@ -31,6 +32,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "grpcpp/grpcpp.h"
+#include "pipeline/call_session.h"
+#include "pipeline/policy.h"
 #include "pipeline/server.h"
 #include "tools/corpus_io.h"
 
@@ -47,7 +50,35 @@ struct Prepared {
   std::vector<int64_t> due_ms;
   std::vector<uint64_t> seqs;
   int64_t length_ms = 0;
+  // For a stream entering the call at chunk `first`: releaser[first][i] is the index of
+  // the chunk whose arrival releases chunk i (i itself: released on arrival; -1: only at
+  // the end of the stream). Whether a chunk is held depends only on the data (DESIGN.md,
+  // invariant 3), so a local CallSession over the same chunks tells it exactly; hold
+  // expiry (wall clock) is the one exception and comes back marked provisional.
+  std::map<size_t, std::vector<int32_t>> releaser;
 };
+
+// Fills p->releaser[first] with a local CallSession (same engine and models as a spawned
+// server, no hold expiry).
+void ComputeReleasers(const std::shared_ptr<const Engine>& engine, Prepared* p, size_t first) {
+  if (p->releaser.count(first)) return;
+  std::vector<int32_t> rel(p->seqs.size(), -1);
+  SessionOptions so;
+  so.call_id = "bench";
+  CallSession session(engine, Policy::Default(), so);
+  std::vector<v1::RedactedChunk> ready;
+  for (size_t i = first; i < p->seqs.size(); ++i) {
+    ready.clear();
+    if (!session.Add(p->call.chunks(static_cast<int>(i)), &ready).ok()) break;
+    for (const v1::RedactedChunk& rc : ready) {
+      auto it = std::lower_bound(p->seqs.begin(), p->seqs.end(), rc.seq());
+      if (it != p->seqs.end() && *it == rc.seq()) {
+        rel[static_cast<size_t>(it - p->seqs.begin())] = static_cast<int32_t>(i);
+      }
+    }
+  }
+  p->releaser[first] = std::move(rel);
+}
 
 std::vector<Prepared> Prepare(std::vector<CorpusCall>& corpus) {
   std::vector<Prepared> out;
@@ -193,12 +224,14 @@ struct Samples {
   std::vector<double> release_ms;  // Held: receipt - write of the releasing chunk.
   size_t expired = 0;              // Released by hold expiry (provisional).
   size_t at_end = 0;               // Released by the end of the stream.
+  size_t other = 0;                // Not as predicted (should stay 0).
   void Merge(Samples& o) {
     arrival_ms.insert(arrival_ms.end(), o.arrival_ms.begin(), o.arrival_ms.end());
     hold_ms.insert(hold_ms.end(), o.hold_ms.begin(), o.hold_ms.end());
     release_ms.insert(release_ms.end(), o.release_ms.begin(), o.release_ms.end());
     expired += o.expired;
     at_end += o.at_end;
+    other += o.other;
   }
 };
 
@@ -208,7 +241,8 @@ class CallStream final : public grpc::ClientBidiReactor<v1::RedactRequest, v1::R
  public:
   CallStream(Runner* runner, const Prepared* call, std::string call_id, size_t first,
              Clock::time_point base)
-      : runner_(runner), call_(call), call_id_(std::move(call_id)), first_(first),
+      : runner_(runner), call_(call), releaser_(&call->releaser.at(first)),
+        call_id_(std::move(call_id)), first_(first),
         next_write_(first), due_upto_(first), base_(base),
         written_(call->due_ms.size()) {}
 
@@ -254,6 +288,7 @@ class CallStream final : public grpc::ClientBidiReactor<v1::RedactRequest, v1::R
 
   Runner* runner_;
   const Prepared* call_;
+  const std::vector<int32_t>* releaser_;
   std::string call_id_;
   size_t first_, next_write_, due_upto_;
   Clock::time_point base_;
@@ -286,9 +321,10 @@ struct RunResult {
 
 class Runner {
  public:
-  Runner(const BenchStreamOptions& o, const std::vector<Prepared>& calls, std::string target,
-         int server_pid, int run_id)
-      : o_(o), calls_(calls), server_pid_(server_pid), run_id_(run_id), rng_(o.seed) {
+  Runner(const BenchStreamOptions& o, std::vector<Prepared>& calls,
+         std::shared_ptr<const Engine> engine, std::string target, int server_pid, int run_id)
+      : o_(o), calls_(calls), engine_(std::move(engine)), server_pid_(server_pid),
+        run_id_(run_id), rng_(o.seed + static_cast<uint64_t>(run_id)) {
     for (int k = 0; k < std::max(1, o.channels); ++k) {
       grpc::ChannelArguments args;
       args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
@@ -322,7 +358,8 @@ class Runner {
     // A call that ran to its end is replaced by the next one, from its beginning.
     if (finished_call && status.ok() && !stopping_) {
       const size_t slot = next_call_++;
-      Schedule(Clock::now(), NewStream(slot, /*from_start=*/true), kOpen);
+      // From its beginning (releasers for entry 0 are computed up front).
+      Schedule(Clock::now(), NewStream(slot, 0, 0, Clock::now()), kOpen);
     }
     cv_.notify_all();
   }
@@ -337,17 +374,9 @@ class Runner {
   };
 
   // Under mu_.
-  CallStream* NewStream(size_t slot, bool from_start) {
+  // `first`/`phase`: where the stream enters its call (releasers computed).
+  CallStream* NewStream(size_t slot, size_t first, int64_t phase, Clock::time_point open) {
     const Prepared& p = calls_[slot % calls_.size()];
-    size_t first = 0;
-    int64_t phase = 0;
-    if (!from_start) {
-      // Enter the call at a random point, so that chunks arrive evenly from the start.
-      phase = std::uniform_int_distribution<int64_t>(0, p.length_ms - 1)(rng_);
-      while (first + 1 < p.due_ms.size() && p.due_ms[first] < phase) ++first;
-      phase = std::min(phase, p.due_ms[first]);
-    }
-    const Clock::time_point open = from_start ? Clock::now() : open_time_[slot];
     auto s = std::make_unique<CallStream>(
         this, &p, absl::StrCat("bench-", run_id_, "-", slot), first,
         open - std::chrono::milliseconds(phase));
@@ -367,7 +396,8 @@ class Runner {
   void SchedulerLoop();
 
   const BenchStreamOptions& o_;
-  const std::vector<Prepared>& calls_;
+  std::vector<Prepared>& calls_;
+  std::shared_ptr<const Engine> engine_;
   int server_pid_;
   int run_id_;
   std::vector<std::shared_ptr<grpc::Channel>> channels_;
@@ -436,15 +466,18 @@ void CallStream::OnReadDone(bool ok) {
       const size_t idx = static_cast<size_t>(it - call_->seqs.begin());
       const Clock::time_point w = written_[idx];
       if (idx >= first_ && runner_->InWindow(w)) {
+        const int32_t rel = (*releaser_)[idx];
         if (rc.provisional()) {
           ++samples_.expired;
-        } else if (any_written_ && last_written_ > idx) {
-          samples_.hold_ms.push_back(Ms(now - w));
-          samples_.release_ms.push_back(Ms(now - written_[last_written_]));
-        } else if (writes_done_) {
-          ++samples_.at_end;
-        } else {
+        } else if (rel == static_cast<int32_t>(idx)) {
           samples_.arrival_ms.push_back(Ms(now - w));
+        } else if (rel > static_cast<int32_t>(idx) && static_cast<size_t>(rel) < next_write_) {
+          samples_.hold_ms.push_back(Ms(now - w));
+          samples_.release_ms.push_back(Ms(now - written_[static_cast<size_t>(rel)]));
+        } else if (writes_done_) {
+          ++samples_.at_end;  // Its releasing chunk was never sent: the run ended.
+        } else {
+          ++samples_.other;  // Released otherwise than the local session predicts.
         }
       }
     }
@@ -493,6 +526,18 @@ void Runner::SchedulerLoop() {
 RunResult Runner::Run(int n) {
   RunResult r;
   r.calls = n;
+  // Where each stream enters its call: a random point, so that chunks arrive evenly
+  // from the start. Which chunks are held is computed for each entry first.
+  std::vector<std::pair<size_t, int64_t>> entries;
+  for (int i = 0; i < n; ++i) {
+    Prepared& p = calls_[static_cast<size_t>(i) % calls_.size()];
+    int64_t phase = std::uniform_int_distribution<int64_t>(0, p.length_ms - 1)(rng_);
+    size_t first = 0;
+    while (first + 1 < p.due_ms.size() && p.due_ms[first] < phase) ++first;
+    phase = std::min(phase, p.due_ms[first]);
+    ComputeReleasers(engine_, &p, first);
+    entries.emplace_back(first, phase);
+  }
   double cpu0 = 0, rss = 0;
   if (server_pid_ > 0 && ProcStats(server_pid_, &cpu0, &rss)) r.server_rss_idle = rss;
   const Clock::time_point t0 = Clock::now() + std::chrono::milliseconds(50);
@@ -509,7 +554,9 @@ RunResult Runner::Run(int n) {
     }
     next_call_ = static_cast<size_t>(n);
     for (int i = 0; i < n; ++i) {
-      CallStream* s = NewStream(static_cast<size_t>(i), /*from_start=*/false);
+      const auto& [first, phase] = entries[static_cast<size_t>(i)];
+      CallStream* s = NewStream(static_cast<size_t>(i), first, phase,
+                                open_time_[static_cast<size_t>(i)]);
       Schedule(open_time_[static_cast<size_t>(i)], s, kOpen);
     }
   }
@@ -614,8 +661,8 @@ bool Report(const BenchStreamOptions& o, RunResult& r, bool* passed) {
   std::printf("  held        n=%-7zu release latency p50 %.3f ms  p99 %.3f ms  p999 %.3f ms;"
               " hold time p50 %.0f ms  p99 %.0f ms\n",
               release.n, release.p50, release.p99, release.p999, hold.p50, hold.p99);
-  std::printf("  hold expired (provisional) %zu, released at stream end %zu\n",
-              r.samples.expired, r.samples.at_end);
+  std::printf("  hold expired (provisional) %zu, released at stream end %zu, unpredicted %zu\n",
+              r.samples.expired, r.samples.at_end, r.samples.other);
   double cpu_per_chunk_us = -1, rss_per_stream_kb = -1;
   if (r.server_cpu_s >= 0) {
     cpu_per_chunk_us = r.chunks_measured ? r.server_cpu_s / r.chunks_measured * 1e6 : 0;
@@ -637,12 +684,12 @@ bool Report(const BenchStreamOptions& o, RunResult& r, bool* passed) {
         "{\"calls\":%d,\"duration_s\":%.1f,\"streams\":%zu,\"failed\":%zu,\"refused\":%zu,"
         "\"chunks\":%zu,\"arrival\":{\"n\":%zu,\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f},"
         "\"held\":{\"n\":%zu,\"release_p50_ms\":%.3f,\"release_p99_ms\":%.3f,"
-        "\"hold_p50_ms\":%.1f},\"expired\":%zu,\"at_end\":%zu,\"server_cpu_us_per_chunk\":%.1f,"
+        "\"hold_p50_ms\":%.1f},\"expired\":%zu,\"at_end\":%zu,\"unpredicted\":%zu,\"server_cpu_us_per_chunk\":%.1f,"
         "\"server_rss_idle_mb\":%.1f,\"server_rss_peak_mb\":%.1f,\"kb_per_stream\":%.1f,"
         "\"client_cpu_s\":%.2f,\"passed\":%s}\n",
         r.calls, r.duration_s, r.streams_started, r.streams_failed, r.streams_refused,
         r.chunks_measured, arrival.n, arrival.p50, arrival.p99, arrival.p999, release.n,
-        release.p50, release.p99, hold.p50, r.samples.expired, r.samples.at_end,
+        release.p50, release.p99, hold.p50, r.samples.expired, r.samples.at_end, r.samples.other,
         cpu_per_chunk_us, r.server_rss_idle / 1e6, r.server_rss_peak / 1e6, rss_per_stream_kb,
         r.client_cpu_s, *passed ? "true" : "false");
   }
@@ -650,8 +697,9 @@ bool Report(const BenchStreamOptions& o, RunResult& r, bool* passed) {
 }
 
 // One run at `n` calls against a fresh spawned server, or the given target.
-absl::StatusOr<RunResult> RunOnce(const BenchStreamOptions& o, const std::vector<Prepared>& calls,
-                                  int n, int run_id) {
+absl::StatusOr<RunResult> RunOnce(const BenchStreamOptions& o, std::vector<Prepared>& calls,
+                                  const std::shared_ptr<const Engine>& engine, int n,
+                                  int run_id) {
   SpawnedServer spawned;
   std::string target = o.target;
   int pid = o.server_pid;
@@ -664,7 +712,7 @@ absl::StatusOr<RunResult> RunOnce(const BenchStreamOptions& o, const std::vector
   }
   RunResult r;
   {
-    Runner runner(o, calls, target, pid, run_id);
+    Runner runner(o, calls, engine, target, pid, run_id);
     r = runner.Run(n);
   }
   spawned.Stop();
@@ -801,11 +849,19 @@ int BenchStreamMain(int argc, char** argv) {
     std::fprintf(stderr, "callredact bench-stream: the corpus has no chunks\n");
     return 2;
   }
+  // The client's own engine, only to know which chunks the server holds (Prepared).
+  auto engine = Engine::Load(Engine::DefaultModelsDir());
+  if (!engine.ok()) {
+    std::fprintf(stderr, "callredact bench-stream: %s\n",
+                 std::string(engine.status().message()).c_str());
+    return 1;
+  }
+  for (Prepared& p : calls) ComputeReleasers(*engine, &p, 0);
   std::signal(SIGPIPE, SIG_IGN);
   int run_id = 0;
   bool all_clean = true;
   auto run = [&](int n, bool* passed) -> bool {
-    auto r = RunOnce(o, calls, n, run_id++);
+    auto r = RunOnce(o, calls, *engine, n, run_id++);
     if (!r.ok()) {
       std::fprintf(stderr, "callredact bench-stream: %s\n",
                    std::string(r.status().message()).c_str());
