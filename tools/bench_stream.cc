@@ -740,8 +740,9 @@ std::string BenchStreamUsage() {
   --p99-ms MS           latency target of --search (default 10)
   --json FILE           append one JSON line per run
 Latency is from the write of a chunk to the receipt of its RedactedChunk. Chunks held
-back (an open tail) come back at the next chunk: reported apart, with the release
-latency from the write of the chunk that released them.
+back (an open tail) come back at a later chunk or at hold expiry: reported apart, with
+the release latency from the write of the chunk that released them (known from a local
+session over the same chunks; with --target the server must run the default models).
 )";
 }
 
