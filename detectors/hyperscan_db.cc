@@ -1,5 +1,6 @@
 #include "detectors/hyperscan_db.h"
 
+#include <atomic>
 #include <climits>
 #include <cstdlib>
 
@@ -12,16 +13,37 @@ struct ScratchDeleter {
   void operator()(hs_scratch_t* s) const { hs_free_scratch(s); }
 };
 
-// One scratch per thread, grown to fit every database the thread scans with.
-hs_scratch_t* ThreadScratch(const hs_database_t* db, hs_error_t* err) {
-  thread_local std::unique_ptr<hs_scratch_t, ScratchDeleter> scratch;
-  hs_scratch_t* raw = scratch.release();
-  *err = hs_alloc_scratch(db, &raw);
-  scratch.reset(raw);
-  return raw;
-}
+struct CachedScratch {
+  uint64_t key;
+  std::unique_ptr<hs_scratch_t, ScratchDeleter> scratch;
+};
+
+// Databases whose scratch a thread keeps (a process has a few: the engine's, the
+// gazetteers'; tests load many engines one after another).
+constexpr size_t kMaxCachedScratches = 16;
 
 }  // namespace
+
+uint64_t NewDatabaseKey() {
+  static std::atomic<uint64_t> next{1};
+  return next++;
+}
+
+hs_scratch_t* ThreadScratchFor(const hs_database_t* db, uint64_t key, hs_error_t* err) {
+  thread_local std::vector<CachedScratch> cache;
+  for (CachedScratch& c : cache) {
+    if (c.key == key) {
+      *err = HS_SUCCESS;
+      return c.scratch.get();
+    }
+  }
+  hs_scratch_t* raw = nullptr;
+  *err = hs_alloc_scratch(db, &raw);
+  if (*err != HS_SUCCESS) return nullptr;
+  if (cache.size() >= kMaxCachedScratches) cache.erase(cache.begin());  // The oldest.
+  cache.push_back({key, std::unique_ptr<hs_scratch_t, ScratchDeleter>(raw)});
+  return raw;
+}
 
 absl::StatusOr<std::unique_ptr<HyperscanDatabase>> HyperscanDatabase::Compile(
     const std::vector<HsExpression>& expressions) {
@@ -61,7 +83,7 @@ absl::Status HyperscanDatabase::Scan(
     std::string_view text,
     const std::function<void(unsigned int, unsigned long long)>& on_match) const {
   hs_error_t err;
-  hs_scratch_t* scratch = ThreadScratch(db_.get(), &err);
+  hs_scratch_t* scratch = ThreadScratchFor(db_.get(), key_, &err);
   if (err != HS_SUCCESS) return absl::InternalError("hyperscan: cannot allocate scratch");
   auto cb = [](unsigned int id, unsigned long long, unsigned long long to, unsigned int,
                void* ctx) -> int {

@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
+#include "detectors/hyperscan_db.h"
 #include "detectors/model_loader.h"
 
 namespace callredact {
@@ -18,18 +19,6 @@ constexpr std::array<const char*, kGazKindCount> kKindNames = {
     "address_labels", "address_prefixes", "address_area_words", "address_cues",
     "name_greetings",
 };
-
-struct ScratchDeleter {
-  void operator()(hs_scratch_t* s) const { hs_free_scratch(s); }
-};
-
-hs_scratch_t* ThreadScratch(const hs_database_t* db, hs_error_t* err) {
-  thread_local std::unique_ptr<hs_scratch_t, ScratchDeleter> scratch;
-  hs_scratch_t* raw = scratch.release();
-  *err = hs_alloc_scratch(db, &raw);
-  scratch.reset(raw);
-  return raw;
-}
 
 // Whether `pos` (the byte before a match, or the byte after it) is outside any word.
 bool IsBoundary(std::string_view text, size_t pos) {
@@ -130,7 +119,7 @@ absl::Status NameGazetteers::Scan(
     std::string_view text, const std::function<void(GazKind, size_t, size_t)>& on_match) const {
   if (text.empty()) return absl::OkStatus();
   hs_error_t err;
-  hs_scratch_t* scratch = ThreadScratch(db_, &err);
+  hs_scratch_t* scratch = ThreadScratchFor(db_, key_, &err);
   if (err != HS_SUCCESS) return absl::InternalError("hyperscan: cannot allocate scratch");
   struct Ctx {
     const NameGazetteers* self;

@@ -15,6 +15,7 @@
 
 #include "absl/status/statusor.h"
 #include "callredact/v1/models.pb.h"
+#include "detectors/hyperscan_db.h"
 
 namespace callredact {
 
@@ -65,6 +66,7 @@ class NameGazetteers {
     uint32_t length;
   };
   hs_database_t* db_ = nullptr;
+  uint64_t key_ = NewDatabaseKey();  // For this thread's scratch (hyperscan_db.h).
   std::vector<Entry> entries_;
 };
 

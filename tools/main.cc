@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "pipeline/server.h"
+#include "tools/bench_stream.h"
 #include "tools/commands.h"
 #include "tools/replay.h"
 
@@ -16,7 +17,8 @@ constexpr char kUsage[] =
     "  eval     score detection events against a labelled corpus\n"
     "  mute     silence the events' audio ranges in a WAV/FLAC recording\n"
     "  serve    run the gRPC Redactor service\n"
-    "  replay   stream a corpus JSONL through a running server\n";
+    "  replay   stream a corpus JSONL through a running server\n"
+    "  bench-stream  load-test a server with N concurrent real-time calls\n";
 
 }  // namespace
 
@@ -31,6 +33,7 @@ int main(int argc, char** argv) {
   if (!std::strcmp(cmd, "mute")) return callredact::RunMuteCommand(argc, argv);
   if (!std::strcmp(cmd, "serve")) return callredact::ServeMain(argc, argv);
   if (!std::strcmp(cmd, "replay")) return callredact::ReplayMain(argc, argv);
+  if (!std::strcmp(cmd, "bench-stream")) return callredact::BenchStreamMain(argc, argv);
   std::cerr << "callredact: unknown command '" << cmd << "'\n" << kUsage;
   return 2;
 }
