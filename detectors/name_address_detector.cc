@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "absl/strings/str_cat.h"
+
 #include "detectors/name_gazetteer.h"
 
 namespace callredact {
@@ -22,6 +24,12 @@ constexpr double kAddressContextConfidence = 0.88;
 constexpr size_t kMaxNameWords = 5;
 constexpr size_t kMaxUnknownWords = 2;
 constexpr size_t kMaxStreetWords = 4;
+// Look-ahead of an address part (AddressFrom): a house number, "and" and its tens, up
+// to four street words and a street type; or three unknown words before a place.
+constexpr size_t kMaxAddressLookahead = 7;
+// Words after a name that can still reject it ("Sizwe Pension Fund").
+constexpr size_t kNameLookahead = 3;
+constexpr size_t kMaxEntryPrefixWords = 4;
 
 // How a name run was found; decides which words may be in it.
 enum class Mode {
@@ -42,9 +50,10 @@ bool AllowsUnknown(Mode m) {
 struct Unit {
   std::string_view text;
   size_t ft = 0, lt = 0;     // First and last token.
-  bool nl = false;           // A turn, line or screen field break before it.
-  bool gap = false;          // A column gap (two or more spaces) before it.
-  bool chunk_start = false;  // Starts a later chunk of the same speaker.
+  // A turn, line or screen field break before it. (A boundary between two chunks of one
+  // speaker's turn is no break: nothing here may depend on where chunks are cut.)
+  bool nl = false;
+  bool gap = false;          // A column gap (two or more spaces) before it, on a screen.
   bool punct = false;
   bool digits = false;
   bool alpha = false;
@@ -116,8 +125,7 @@ class Analysis {
       u.lt = static_cast<size_t>(l);
       const Token& tok = tokens_[u.ft];
       u.nl = nl || tok.brk >= Break::kTurn;
-      u.chunk_start = tok.brk == Break::kChunk;
-      if (u.ft > 0) {
+      if (u.ft > 0 && tok.source == v1::SCREEN) {
         const Token& prev = tokens_[u.ft - 1];
         u.gap = prev.seq == tok.seq && tok.begin >= prev.end + 2;
       }
@@ -148,6 +156,16 @@ class Analysis {
       if (unit_at[k] >= 0) cur = unit_at[k];
       if (t[k] != ' ' && t[k] != '\n') owner[k] = cur;
     }
+    // The last units, when they are the first words of a longer gazetteer entry.
+    tail_prefix_ = units_.size();
+    std::string words;
+    for (size_t k = units_.size(); k > 0 && units_.size() - k < kMaxEntryPrefixWords; --k) {
+      const Unit& u = units_[k - 1];
+      if (u.punct) break;
+      words = words.empty() ? std::string(u.text) : absl::StrCat(absl::string_view(u.text.data(), u.text.size()), " ", words);
+      if (gaz_.IsEntryPrefix(words)) tail_prefix_ = k - 1;
+      if (u.nl || u.gap) break;
+    }
     return gaz_.Scan(t, [&](GazKind kind, size_t b, size_t e) {
       if (unit_at[b] < 0 || e == 0 || owner[e - 1] < 0) return;
       const size_t ub = static_cast<size_t>(unit_at[b]);
@@ -161,6 +179,9 @@ class Analysis {
   }
 
   size_t size() const { return units_.size(); }
+  // First unit of the window's last words when they begin a longer gazetteer entry
+  // (size() when they do not).
+  size_t tail_prefix() const { return tail_prefix_; }
   const Unit& operator[](size_t i) const { return units_[i]; }
 
   bool One(size_t i, GazKind k) const {
@@ -186,6 +207,7 @@ class Analysis {
   const std::vector<Token>& tokens_;
   const View& view_;
   std::vector<Unit> units_;
+  size_t tail_prefix_ = 0;
 };
 
 struct Found {
@@ -342,9 +364,53 @@ class Finder {
     for (size_t k = start; k < end; ++k) claimed_[k] = true;
   }
 
+  // A name [start, end) is open when it reaches the end of the window, or when the
+  // words after it that AddName looks at (a street type, "Pension Fund") are not all
+  // in the window yet.
   void NoteOpen(size_t start, size_t end) {
     if (final_ || end == 0) return;
-    if (end - 1 >= last_word_ || end > last_word_) open_ = std::min(open_, start);
+    if (end - 1 >= last_word_ || end > last_word_ || NameMayChange(end)) {
+      open_ = std::min(open_, start);
+    }
+  }
+
+  bool NameMayChange(size_t end) const {
+    const Analysis& a = a_;
+    size_t k = end;
+    for (size_t words = 0; words < kNameLookahead; ++words, ++k) {
+      if (k >= a.size()) return true;
+      if (a.Break(k) || !a.Word(k) || a.Common(k)) return false;
+    }
+    return false;
+  }
+
+  // Whether the units from `e` to the end of the window could all still be the start
+  // of more of an address when the next chunk comes: separators, numbers, letters,
+  // street and place words, or the first words of a longer gazetteer entry, with no
+  // break and within an address part's look-ahead ("12 Main Road" + "Sunny", "..., two"
+  // whose "one nine four" comes next, "unit 4" + "eagle's nest").
+  bool AddressMayContinue(size_t e) const {
+    const Analysis& a = a_;
+    if (final_) return false;
+    size_t words = 0;
+    for (size_t k = e; k < a.size(); ++k) {
+      if (a.Break(k)) return false;
+      if (k >= a.tail_prefix()) return true;
+      if (a[k].punct) {
+        if (a.Punct(k, ",") || a.Punct(k, ";") || a.Punct(k, "-") || a.Punct(k, ".")) continue;
+        return false;
+      }
+      if (++words > kMaxAddressLookahead) return false;
+      if (a[k].digits || HouseNumber(k) || a[k].letter || StreetWord(k) ||
+          a.Span(k, GazKind::kPlaceNames) > 0 || a.Span(k, GazKind::kStreetTypes) > 0 ||
+          a.Span(k, GazKind::kAddressPrefixes) > 0 ||
+          a.Span(k, GazKind::kAddressAreaWords) > 0 || a.Span(k, GazKind::kComplexWords) > 0 ||
+          (a[k].text == "and" && k > 0 && a[k - 1].digits)) {
+        continue;
+      }
+      return false;
+    }
+    return true;
   }
 
   // Skips "," and fillers after a cue.
@@ -439,7 +505,7 @@ class Finder {
       const Unit& u = a[c];
       if (u.source != v1::TRANSCRIPT || u.speaker != v1::CUSTOMER) continue;
       if (!(u.expectation & kNameBit)) continue;
-      if (!(c == 0 || u.nl || u.chunk_start)) continue;
+      if (!u.nl) continue;  // Answers start a turn.
       size_t s = SkipLeadIn(c, 8);
       if (s >= a.size() || (s > c && a[s].nl)) continue;
       // Spelled out: "G U M E D E", "d for delta u for uniform ...".
@@ -460,8 +526,11 @@ class Finder {
         while (e > s && a[e - 1].punct) --e;
         size_t letters = 0;
         for (size_t k = s; k < e; ++k) letters += letter(k);
+        // "... c for charlie o for" at the end of the window: the spelling goes on.
+        size_t raw = e;
+        while (raw < a.size() && !a.Break(raw) && (a[raw].punct || a[raw].text == "for")) ++raw;
         if (letters >= 3) {
-          if (AddName(s, e, e, Mode::kExpect, kExpectConfidence, "person_name.spelled")) continue;
+          if (AddName(s, e, raw, Mode::kExpect, kExpectConfidence, "person_name.spelled")) continue;
         }
       }
       size_t raw_end;
@@ -473,7 +542,7 @@ class Finder {
         // A single unknown word: only when it is the whole answer.
         size_t k = e;
         while (k < a.size() && a[k].punct && !a[k].nl) ++k;
-        ok = s == c && (k >= a.size() || a[k].nl || a[k].chunk_start);
+        ok = s == c && (k >= a.size() || a[k].nl);
       }
       if (ok && s != c) {
         // After a lead-in ("I'm a postgrad student"), unknown words are not enough.
@@ -651,7 +720,6 @@ class Finder {
       const size_t type = a.Span(j, GazKind::kStreetTypes);
       if (type > 0 && (words >= 1 || type >= 2) && !a.One(j, GazKind::kAddressAreaWords)) {
         size_t e = j + type;
-        if (a.Punct(e, ".") && !(e + 1 < a.size() && a[e + 1].chunk_start)) ++e;  // "St."
         return e;
       }
       if (!StreetWord(j)) break;
@@ -700,8 +768,10 @@ class Finder {
       size_t p = pos;
       if (any) {
         if (a.Break(p)) break;
+        // "Main St. Sunnyside", "... Road. Sunnyside": a full stop separates parts too
+        // when more of the address follows.
         while (p < a.size() && (a.Punct(p, ",") || a.Punct(p, ";") || a.Punct(p, "-") ||
-                                (a.Punct(p, ".") && p + 1 < a.size() && a[p + 1].chunk_start))) {
+                                a.Punct(p, "."))) {
           ++p;
         }
         if (p >= a.size() || a[p].nl) break;
@@ -783,8 +853,8 @@ class Finder {
       if (!context && a[i].speaker == v1::CUSTOMER && (a[i].expectation & kAddressBit)) {
         // The answer's first words after a lead-in ("it's", "at home").
         size_t c = i;
-        while (c > 0 && !a[c].nl && !a[c].chunk_start && i - c < 4) --c;
-        context = (c == 0 || a[c].nl || a[c].chunk_start) && SkipLeadIn(c, 4) == i;
+        while (c > 0 && !a[c].nl && i - c < 4) --c;
+        context = a[c].nl && SkipLeadIn(c, 4) == i;
       }
       bool complete = false;
       size_t e = AddressFrom(i, context, &complete);
@@ -802,7 +872,7 @@ class Finder {
       found_.push_back({v1::STREET_ADDRESS, i, e,
                         complete ? kAddressConfidence : kAddressContextConfidence,
                         complete ? "street_address" : "street_address.answer"});
-      NoteOpen(i, e);
+      if (AddressMayContinue(e)) open_ = std::min(open_, i);
       i = e - 1;
     }
   }
@@ -811,9 +881,9 @@ class Finder {
   void NoteOpenAddress(size_t i, bool context) {
     const Analysis& a = a_;
     if (!(HouseNumber(i) || a.Span(i, GazKind::kAddressPrefixes) > 0)) return;
-    size_t j = i + std::max<size_t>(1, a.Span(i, GazKind::kAddressPrefixes));
-    while (j < a.size() && j - i < 6 && !a.Break(j) && (StreetWord(j) || HouseNumber(j))) ++j;
-    if (j > last_word_ && (context || j > i + 1 || a.Span(i, GazKind::kAddressPrefixes) > 0)) {
+    const size_t j = i + std::max<size_t>(1, a.Span(i, GazKind::kAddressPrefixes));
+    if ((context || j < a.size() || a.Span(i, GazKind::kAddressPrefixes) > 0) &&
+        AddressMayContinue(j)) {
       open_ = std::min(open_, i);
     }
   }

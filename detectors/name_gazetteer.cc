@@ -84,6 +84,9 @@ absl::StatusOr<std::unique_ptr<NameGazetteers>> NameGazetteers::Load(
         g->entries_.push_back({static_cast<GazKind>(kind), static_cast<uint32_t>(curly.size())});
         literals.push_back(std::move(curly));
       }
+      for (size_t sp = entry.find(' '); sp != std::string::npos; sp = entry.find(' ', sp + 1)) {
+        g->prefixes_.insert(entry.substr(0, sp));
+      }
       g->entries_.push_back({static_cast<GazKind>(kind), static_cast<uint32_t>(entry.size())});
       literals.push_back(std::move(entry));
     }

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -59,6 +60,13 @@ class NameGazetteers {
   absl::Status Scan(std::string_view text,
                     const std::function<void(GazKind, size_t, size_t)>& on_match) const;
 
+  // Whether `words` (lower case, single spaces) is the first word or words of a longer
+  // entry of any list ("cape" of "cape town", "p o" of "p o box"): at the end of a
+  // stream window, the next chunk may complete it.
+  bool IsEntryPrefix(std::string_view words) const {
+    return prefixes_.count(std::string(words)) > 0;
+  }
+
  private:
   NameGazetteers() = default;
   struct Entry {
@@ -68,6 +76,7 @@ class NameGazetteers {
   hs_database_t* db_ = nullptr;
   uint64_t key_ = NewDatabaseKey();  // For this thread's scratch (hyperscan_db.h).
   std::vector<Entry> entries_;
+  std::unordered_set<std::string> prefixes_;
 };
 
 }  // namespace callredact

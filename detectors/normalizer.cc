@@ -599,6 +599,11 @@ class Builder {
     auto starts_entity = [&](size_t i) {
       const std::string& w = N(i);
       if (w.size() == 1 && std::isalpha(static_cast<unsigned char>(w[0]))) return true;
+      // "x for" whose "xray" comes next.
+      if (w == "for" && i >= 1 && N(i - 1).size() == 1 &&
+          std::isalpha(static_cast<unsigned char>(N(i - 1)[0]))) {
+        return true;
+      }
       if (lex_.Month(w)) return true;
       return i >= 2 && N(i - 1) == "for" && N(i - 2).size() == 1 && !w.empty() &&
              w[0] == N(i - 2)[0];
