@@ -546,15 +546,13 @@ absl::Status CallSession::AddFinalTranscript(const v1::Chunk& chunk, StreamState
   absl::Status st = stream.AddFinal(chunk, new_turn, now, ready, &cues);
   if (!st.ok()) return st;
   if (me == 0) {
-    // The agent's question sets what the customer's answer is likely to be. A cue is a
-    // question even when the transcript has no "?" ("and your surname"): what the
-    // customer says next starts a turn (an answer), however short the question was.
-    if (cues) asked_[other] = true;
+    // The agent's question sets what the customer's answer is likely to be.
     if (cues) {
       dialogue_.expectation = agent_turn_has_cue_ ? (dialogue_.expectation | cues) : cues;
       agent_turn_has_cue_ = true;
-      // A cue is a question even without a question mark ("residential address" in an
-      // unpunctuated transcript): the customer's answer starts anew.
+      // A cue is a question even when the transcript has no "?" ("and your surname"):
+      // what the customer says next starts a turn (an answer), however short the
+      // question was, and whatever the customer was saying is over.
       if (was_short && !closes) {
         asked_[other] = true;
         if (streams_[other]) {
