@@ -394,6 +394,14 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
     d.detector = c->detector.empty() ? c->pattern->proto.id() : c->detector;
     d.first_token = c->first_token;
     d.last_token = c->last_token;
+    // A spelled letter's view byte maps to the letter alone; the redaction also covers
+    // its spelling word ("K for kilo").
+    const std::string& letter = tokens[d.last_token].norm;
+    if (letter.size() == 1 && d.last_token + 2 < tokens.size() &&
+        tokens[d.last_token + 1].norm == "for" && !tokens[d.last_token + 2].norm.empty() &&
+        tokens[d.last_token + 2].norm[0] == letter[0]) {
+      d.last_token += 2;
+    }
     d.normalized = c->normalized;
     result.detections.push_back(std::move(d));
   }

@@ -135,9 +135,10 @@ TEST_F(NameAddressTest, Names) {
        {"A: And whose name is the account in?", "C: Mine, Buhlebezwe Radebe."},
        {{kName, "Buhlebezwe Radebe"}},
        {"Mine"}},
-      // KNOWN GAP: "M for mike, O for oscar, ..." spelled surnames; the normaliser now
-      // folds phonetic spelling into letters for passports, and the name detector does
-      // not read that form yet.
+      {"spelled surname",
+       {"A: Can you spell the surname for me please?", "C: M for mike, O for oscar, K for kilo."},
+       {{kName, "M for mike, O for oscar, K for kilo"}},
+       {}},
       {"gazetteer pair without a cue",
        {"C: The money went to Thandi Nkosi yesterday."},
        {{kName, "Thandi Nkosi"}},

@@ -95,19 +95,11 @@ Rechunked Rechunk(const v1::Call& call, std::mt19937* rng) {
 // Covered (type, original seq, byte) of final chunks, whitespace excluded.
 using Covered = std::set<std::tuple<int, uint64_t, uint32_t>>;
 
-// Entity types left out of the comparison for a corpus. KNOWN GAP: on dev_styles the
-// word-level detectors (names, addresses, spoken e-mails whose local part is released
-// before "at" arrives, spoken dates) still depend on where chunks are cut; every number
-// type does not. Remove the
-// exclusion once that detector is chunking-invariant.
-std::set<int> g_excluded_types;
-
 Covered CoveredBytes(const v1::RedactedCall& rc, const std::map<uint64_t, Origin>& origin,
                      const std::map<uint64_t, const v1::Chunk*>& original) {
   Covered out;
   for (const v1::RedactedChunk& chunk : rc.chunks()) {
     for (const v1::DetectionEvent& e : chunk.events()) {
-      if (g_excluded_types.count(e.type())) continue;
       for (const v1::Span& s : e.spans()) {
         auto o = origin.find(s.seq());
         if (o == origin.end() || !o->second.final) continue;
@@ -162,7 +154,6 @@ TEST_P(StreamingPropertyTest, RechunkingFindsTheSameEntities) {
   ASSERT_NE(engine_, nullptr);
   auto corpus = ReadCorpusFile(std::string(CALLREDACT_CORPUS_DIR) + "/" + GetParam());
   ASSERT_TRUE(corpus.ok()) << corpus.status();
-  g_excluded_types.clear();
   ASSERT_FALSE(corpus->empty());
   std::shared_ptr<const Policy> policy = Policy::Default();
   std::mt19937 rng(kSeed);
