@@ -10,7 +10,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libgtest-dev libgmock-dev libbenchmark-dev googletest
   nlohmann-json3-dev libssl-dev prometheus-cpp-dev libsndfile1-dev
-  python3 python3-grpcio python3-protobuf
+  python3 python3-grpcio python3-protobuf openssl
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
