@@ -38,18 +38,6 @@ void AppendJsonString(std::string* out, const std::string& s) {
   out->push_back('"');
 }
 
-std::string Rfc3339Now() {
-  struct timeval tv;
-  gettimeofday(&tv, nullptr);
-  struct tm tm;
-  gmtime_r(&tv.tv_sec, &tm);
-  char stamp[64];
-  std::snprintf(stamp, sizeof(stamp), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(tv.tv_usec / 1000));
-  return stamp;
-}
-
 }  // namespace
 
 std::string AuditLog::CodeName(int code) {

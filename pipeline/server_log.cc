@@ -13,16 +13,21 @@ std::atomic<bool> g_quiet{false};
 
 void SetServerLogQuiet(bool quiet) { g_quiet = quiet; }
 
-void ServerLog(LogLevel level, std::string_view message) {
-  if (level == LogLevel::kInfo && g_quiet) return;
+std::string Rfc3339Now() {
   struct timeval tv;
   gettimeofday(&tv, nullptr);
   struct tm tm;
   gmtime_r(&tv.tv_sec, &tm);
-  char stamp[96];
+  char stamp[64];
   std::snprintf(stamp, sizeof(stamp), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
                 static_cast<int>(tv.tv_usec / 1000));
+  return stamp;
+}
+
+void ServerLog(LogLevel level, std::string_view message) {
+  if (level == LogLevel::kInfo && g_quiet) return;
+  const std::string stamp = Rfc3339Now();
   const char* lvl = level == LogLevel::kInfo      ? "INFO"
                     : level == LogLevel::kWarning ? "WARNING"
                                                   : "ERROR";

@@ -3,6 +3,7 @@
 #ifndef CALLREDACT_PIPELINE_SERVER_LOG_H_
 #define CALLREDACT_PIPELINE_SERVER_LOG_H_
 
+#include <string>
 #include <string_view>
 
 namespace callredact {
@@ -13,6 +14,9 @@ enum class LogLevel { kInfo, kWarning, kError };
 void ServerLog(LogLevel level, std::string_view message);
 // Silences kInfo lines (tests).
 void SetServerLogQuiet(bool quiet);
+// The current time as RFC 3339 UTC with milliseconds ("2026-11-30T01:19:26.162Z"), as
+// the log and the audit log write it.
+std::string Rfc3339Now();
 
 }  // namespace callredact
 
