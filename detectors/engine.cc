@@ -228,7 +228,7 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
     // ("date of" | "birth") counts when its last word arrives.
     int32_t tok = view.token_at[c.end - 1];
     if (tok >= 0 && static_cast<size_t>(tok) >= first_new && c.context != v1::CONTEXT_UNSPECIFIED)
-      result.cue_contexts_from_agent |= Bit(c.context);
+      result.new_cue_contexts |= Bit(c.context);
   }
 
   auto token_range = [&](size_t b, size_t e, size_t* first, size_t* last) {

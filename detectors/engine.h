@@ -57,9 +57,9 @@ struct DetectResult {
   // stream continues (an open number, a half-spoken e-mail); == tokens.size() when
   // nothing is open. Hold-back keeps every chunk that has a token at or after it.
   size_t open_from = 0;
-  // Context kinds set by cues in the window, per token (bit mask), for the session to
-  // update the dialogue expectation from the agent's words.
-  uint32_t cue_contexts_from_agent = 0;
+  // Context kinds (ContextKind bit mask) of the cues that end at or after `first_new`;
+  // the session sets the dialogue expectation from the agent's.
+  uint32_t new_cue_contexts = 0;
 };
 
 class EngineImpl;

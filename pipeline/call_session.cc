@@ -90,7 +90,7 @@ class StreamState {
 
     auto result = RunDetect(/*final_window=*/false);
     if (!result.ok()) return result.status();
-    *cues = result->cue_contexts_from_agent;
+    *cues = result->new_cue_contexts;
     st = Commit(*result, base_ + result->open_from);
     if (!st.ok()) return st;
     return Release(ready);
