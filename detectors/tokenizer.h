@@ -39,7 +39,7 @@ struct Token {
   int64_t end_ms = -1;
   // Dialogue expectation (ContextKind bit mask) in force when the token arrived.
   uint32_t expectation = 0;
-  // 1 << Speaker of the stream, so detectors can tell agent from customer.
+  // Where the token comes from, so detectors can tell agent from customer and screen.
   v1::Source source = v1::TRANSCRIPT;
   v1::Speaker speaker = v1::SPEAKER_UNSPECIFIED;
 };
