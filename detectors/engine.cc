@@ -331,6 +331,11 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
       conf = p.proto.near_miss_confidence();
     }
     if (dialogue.Lookup(c.normalized) == p.proto.entity()) conf = std::max(conf, 0.95);
+    if (p.proto.requires_seen() != v1::CONTEXT_UNSPECIFIED &&
+        !(dialogue.seen & Bit(p.proto.requires_seen())) &&
+        !(cue && cue->context == p.proto.requires_seen())) {
+      continue;
+    }
     if (conf <= 0) continue;
     c.confidence = conf;
     candidates.push_back(std::move(c));

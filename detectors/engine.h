@@ -44,6 +44,9 @@ struct Detection {
 struct DialogueState {
   // Bit mask of ContextKind (1 << kind) set by the agent's most recent question.
   uint32_t expectation = 0;
+  // Bit mask of every ContextKind that has come up in the call so far (cues of either
+  // speaker, kinds of detections), for patterns with `requires_seen`.
+  uint32_t seen = 0;
   // Normalised values found earlier in the call and their type (bounded).
   std::vector<std::pair<std::string, v1::EntityType>> known_values;
   void Remember(const std::string& value, v1::EntityType type);

@@ -31,9 +31,8 @@ struct Part {
   std::string normalized;
 };
 
-// The entity type an expectation (ContextKind bit mask) asks for; the first that fits.
-v1::EntityType ExpectedType(uint32_t expectation) {
-  static const std::pair<v1::ContextKind, v1::EntityType> kMap[] = {
+// Which context each entity type answers.
+constexpr std::pair<v1::ContextKind, v1::EntityType> kContextTypes[] = {
       {v1::CTX_ID, v1::ZA_ID_NUMBER},           {v1::CTX_CARD, v1::PAYMENT_CARD_NUMBER},
       {v1::CTX_ACCOUNT, v1::BANK_ACCOUNT_NUMBER}, {v1::CTX_PHONE, v1::PHONE_NUMBER},
       {v1::CTX_TAX, v1::TAX_NUMBER},             {v1::CTX_PASSPORT, v1::PASSPORT_NUMBER},
@@ -41,10 +40,21 @@ v1::EntityType ExpectedType(uint32_t expectation) {
       {v1::CTX_AUTH, v1::AUTH_CODE},             {v1::CTX_DOB, v1::DATE_OF_BIRTH},
       {v1::CTX_EMAIL, v1::EMAIL_ADDRESS},        {v1::CTX_NAME, v1::PERSON_NAME},
       {v1::CTX_ADDRESS, v1::STREET_ADDRESS}};
-  for (const auto& [ctx, type] : kMap) {
+
+// The entity type an expectation (ContextKind bit mask) asks for; the first that fits.
+v1::EntityType ExpectedType(uint32_t expectation) {
+  for (const auto& [ctx, type] : kContextTypes) {
     if (expectation & (1u << static_cast<int>(ctx))) return type;
   }
   return v1::ENTITY_TYPE_UNSPECIFIED;
+}
+
+// The ContextKind bit of an entity type (0 for none).
+uint32_t ContextBitOf(v1::EntityType type) {
+  for (const auto& [ctx, t] : kContextTypes) {
+    if (t == type) return 1u << static_cast<int>(ctx);
+  }
+  return 0;
 }
 
 int StreamIndex(const v1::Chunk& c) {
@@ -265,6 +275,7 @@ class StreamState {
       if (last < committed_ || last >= new_committed) continue;
       if (first < committed_ && reported_until_ > first) continue;
       dialogue_.Remember(d.normalized, d.type);
+      dialogue_.seen |= ContextBitOf(d.type);
       if (!policy_.Applies(d.type, d.confidence)) continue;
       std::vector<Part> parts;
       AddParts(tokens_, d, 0, &parts);
@@ -545,6 +556,7 @@ absl::Status CallSession::AddFinalTranscript(const v1::Chunk& chunk, StreamState
   uint32_t cues = 0;
   absl::Status st = stream.AddFinal(chunk, new_turn, now, ready, &cues);
   if (!st.ok()) return st;
+  dialogue_.seen |= cues;
   if (me == 0) {
     // The agent's question sets what the customer's answer is likely to be.
     if (cues) {

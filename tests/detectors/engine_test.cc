@@ -382,7 +382,10 @@ TEST(EngineDetectTest, CardExpiryOnlyAfterItsQuestion) {
   ExpectCases({
       {"expiry slash", "What is the expiry date on the card?", "It's 05/28", "05/28",
        v1::CARD_EXPIRY},
-      {"expiry words", "And the expiry date?", "June 2027", "June 2027", v1::CARD_EXPIRY},
+      {"expiry words", "And the card's expiry date?", "June 2027", "June 2027",
+       v1::CARD_EXPIRY},
+      // A card expiry needs a card: a passport or permit that expires is not one.
+      {"passport expiry", "When does your passport expire?", "June 2027", "June 2027", kNone},
       {"month and year without question", kNeutral, "It happened in June 2027", "June 2027",
        kNone},
   });
