@@ -1,45 +1,86 @@
 // Spoken-number and spoken e-mail vocabulary, merged over every lexicon file of the
 // pack (English, Afrikaans). Lookups take the token's lower-case norm.
+//
+// Every word is one entry in one hash table holding all its classes ("oh" is a digit,
+// "ag" a digit and a filler), so the normaliser classifies a token with a single
+// lookup (Find) and the class accessors below never allocate.
 #ifndef CALLREDACT_DETECTORS_LEXICON_H_
 #define CALLREDACT_DETECTORS_LEXICON_H_
 
 #include <string>
-#include <unordered_map>
-#include <unordered_set>
+#include <string_view>
+#include <memory>
 
+#include "absl/container/flat_hash_map.h"
 #include "callredact/v1/models.pb.h"
 
 namespace callredact {
 
 class Lexicon {
  public:
+  // All classes of one word. A class's value is null when the word is not of it.
+  struct Entry {
+    const std::string* digit = nullptr;
+    const std::string* multiplier = nullptr;
+    const std::string* teen = nullptr;
+    const std::string* tens = nullptr;
+    const std::string* scale = nullptr;
+    const std::string* email = nullptr;
+    const std::string* month = nullptr;
+    const std::string* letter = nullptr;
+    bool filler = false;
+    bool repair = false;
+    bool unit = false;
+    // The first word of a multi-word repair ("i" of "i mean").
+    bool repair_prefix = false;
+    // Any word that can stand inside a spoken number.
+    bool number_word() const { return digit || multiplier || teen || tens || scale; }
+
+   private:
+    friend class Lexicon;
+    // Owned values; the pointers above point into these.
+    std::string values_[8];
+  };
+
+  Lexicon() = default;
+  Lexicon(const Lexicon&) = delete;  // Entries point into themselves.
+  Lexicon& operator=(const Lexicon&) = delete;
+
   void Merge(const ::callredact::v1::Lexicon& lexicon);
 
+  // The entry of `w`, or nullptr when the word is in no class.
+  const Entry* Find(std::string_view w) const {
+    // Debian's Abseil has its own string_view type.
+    auto it = words_.find(absl::string_view(w.data(), w.size()));
+    return it == words_.end() ? nullptr : it->second.get();
+  }
+
   // Each returns nullptr / false when the word is not of that class.
-  const std::string* Digit(const std::string& w) const { return Find(digit_, w); }
-  const std::string* Multiplier(const std::string& w) const { return Find(multiplier_, w); }
-  const std::string* Teen(const std::string& w) const { return Find(teen_, w); }
-  const std::string* Tens(const std::string& w) const { return Find(tens_, w); }
-  const std::string* Scale(const std::string& w) const { return Find(scale_, w); }
-  const std::string* EmailSymbol(const std::string& w) const { return Find(email_, w); }
-  const std::string* Month(const std::string& w) const { return Find(month_, w); }
-  const std::string* Letter(const std::string& w) const { return Find(letter_, w); }
-  bool IsFiller(const std::string& w) const { return filler_.count(w) > 0; }
-  bool IsRepair(const std::string& w) const { return repair_.count(w) > 0; }
-  bool IsUnit(const std::string& w) const { return unit_.count(w) > 0; }
-  // Any word that can stand inside a spoken number (digit, multiplier, teen, tens, scale).
-  bool IsNumberWord(const std::string& w) const {
-    return Digit(w) || Multiplier(w) || Teen(w) || Tens(w) || Scale(w);
+  const std::string* Digit(std::string_view w) const { return Get(w, &Entry::digit); }
+  const std::string* Multiplier(std::string_view w) const { return Get(w, &Entry::multiplier); }
+  const std::string* Teen(std::string_view w) const { return Get(w, &Entry::teen); }
+  const std::string* Tens(std::string_view w) const { return Get(w, &Entry::tens); }
+  const std::string* Scale(std::string_view w) const { return Get(w, &Entry::scale); }
+  const std::string* EmailSymbol(std::string_view w) const { return Get(w, &Entry::email); }
+  const std::string* Month(std::string_view w) const { return Get(w, &Entry::month); }
+  const std::string* Letter(std::string_view w) const { return Get(w, &Entry::letter); }
+  bool IsFiller(std::string_view w) const { const Entry* e = Find(w); return e && e->filler; }
+  bool IsRepair(std::string_view w) const { const Entry* e = Find(w); return e && e->repair; }
+  bool IsUnit(std::string_view w) const { const Entry* e = Find(w); return e && e->unit; }
+  bool IsNumberWord(std::string_view w) const {
+    const Entry* e = Find(w);
+    return e && e->number_word();
   }
 
  private:
-  using Map = std::unordered_map<std::string, std::string>;
-  static const std::string* Find(const Map& m, const std::string& w) {
-    auto it = m.find(w);
-    return it == m.end() ? nullptr : &it->second;
+  const std::string* Get(std::string_view w, const std::string* Entry::*field) const {
+    const Entry* e = Find(w);
+    return e ? e->*field : nullptr;
   }
-  Map digit_, multiplier_, teen_, tens_, scale_, email_, month_, letter_;
-  std::unordered_set<std::string> filler_, repair_, unit_;
+  Entry& At(const std::string& w);
+
+  // unique_ptr: entries stay put when the table rehashes.
+  absl::flat_hash_map<std::string, std::unique_ptr<Entry>> words_;
 };
 
 }  // namespace callredact

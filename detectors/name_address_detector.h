@@ -1,8 +1,8 @@
 // PERSON_NAME and STREET_ADDRESS: words, not digits. Found from cue phrases ("my name
 // is", "Mr", "my husband", "I stay at"), screen field labels ("Customer:", "Name:",
 // "Address:") and gazetteers of South African first names, surnames, street names,
-// street types, places and complexes (models/gazetteers/, compiled into one Hyperscan
-// database of literals at load time). Company, bank and product names are never names.
+// street types, places and complexes (models/gazetteers/, one hash table of entries
+// built at load time). Company, bank and product names are never names.
 #ifndef CALLREDACT_DETECTORS_NAME_ADDRESS_DETECTOR_H_
 #define CALLREDACT_DETECTORS_NAME_ADDRESS_DETECTOR_H_
 

@@ -5,7 +5,6 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
-#include "detectors/hyperscan_db.h"
 #include "detectors/model_loader.h"
 
 namespace callredact {
@@ -34,15 +33,14 @@ std::string Trim(const std::string& s) {
 
 }  // namespace
 
-NameGazetteers::~NameGazetteers() {
-  if (db_) hs_free_database(db_);
-}
+static_assert(kGazKindCount <= 32, "GazKind masks are 32 bits");
+
+NameGazetteers::~NameGazetteers() = default;
 
 absl::StatusOr<std::unique_ptr<NameGazetteers>> NameGazetteers::Load(
     const v1::DetectorPack& pack, const std::string& pack_path) {
   std::unique_ptr<NameGazetteers> g(new NameGazetteers());
   std::array<bool, kGazKindCount> seen{};
-  std::vector<std::string> literals;
   for (const v1::Gazetteer& gz : pack.gazetteer()) {
     size_t kind = 0;
     while (kind < kGazKindCount && gz.name() != kKindNames[kind]) ++kind;
@@ -81,14 +79,9 @@ absl::StatusOr<std::unique_ptr<NameGazetteers>> NameGazetteers::Load(
         for (size_t k = curly.find('\''); k != std::string::npos; k = curly.find('\'', k + 3)) {
           curly.replace(k, 1, "\xE2\x80\x99");
         }
-        g->entries_.push_back({static_cast<GazKind>(kind), static_cast<uint32_t>(curly.size())});
-        literals.push_back(std::move(curly));
+        g->Add(curly, kind);
       }
-      for (size_t sp = entry.find(' '); sp != std::string::npos; sp = entry.find(' ', sp + 1)) {
-        g->prefixes_.insert(entry.substr(0, sp));
-      }
-      g->entries_.push_back({static_cast<GazKind>(kind), static_cast<uint32_t>(entry.size())});
-      literals.push_back(std::move(entry));
+      g->Add(entry, kind);
     }
   }
   for (size_t k = 0; k < kGazKindCount; ++k) {
@@ -97,52 +90,47 @@ absl::StatusOr<std::unique_ptr<NameGazetteers>> NameGazetteers::Load(
           absl::StrCat(pack_path, ": gazetteer '", kKindNames[k], "' is missing"));
     }
   }
-  std::vector<const char*> ptrs;
-  std::vector<unsigned int> flags, ids;
-  std::vector<size_t> lens;
-  for (size_t i = 0; i < literals.size(); ++i) {
-    ptrs.push_back(literals[i].data());
-    flags.push_back(HS_FLAG_CASELESS);
-    ids.push_back(static_cast<unsigned int>(i));
-    lens.push_back(literals[i].size());
-  }
-  hs_compile_error_t* cerr = nullptr;
-  if (hs_compile_lit_multi(ptrs.data(), flags.data(), ids.data(), lens.data(),
-                           static_cast<unsigned int>(ptrs.size()), HS_MODE_BLOCK, nullptr,
-                           &g->db_, &cerr) != HS_SUCCESS) {
-    std::string msg = absl::StrCat(pack_path, ": cannot compile gazetteers: ",
-                                   cerr ? cerr->message : "compile failed");
-    hs_free_compile_error(cerr);
-    return absl::InvalidArgumentError(msg);
-  }
   return g;
+}
+
+void NameGazetteers::Add(const std::string& entry, size_t kind) {
+  entries_[entry] |= 1u << kind;
+  for (size_t sp = entry.find(' '); sp != std::string::npos; sp = entry.find(' ', sp + 1)) {
+    prefixes_.insert(entry.substr(0, sp));
+  }
 }
 
 absl::Status NameGazetteers::Scan(
     std::string_view text, const std::function<void(GazKind, size_t, size_t)>& on_match) const {
-  if (text.empty()) return absl::OkStatus();
-  hs_error_t err;
-  hs_scratch_t* scratch = ThreadScratchFor(db_, key_, &err);
-  if (err != HS_SUCCESS) return absl::InternalError("hyperscan: cannot allocate scratch");
-  struct Ctx {
-    const NameGazetteers* self;
-    std::string_view text;
-    const std::function<void(GazKind, size_t, size_t)>* cb;
-  } ctx{this, text, &on_match};
-  auto cb = [](unsigned int id, unsigned long long, unsigned long long to, unsigned int,
-               void* p) -> int {
-    const Ctx& c = *static_cast<const Ctx*>(p);
-    const Entry& e = c.self->entries_[id];
-    const size_t end = static_cast<size_t>(to);
-    if (end < e.length) return 0;
-    const size_t begin = end - e.length;
-    if ((begin == 0 || IsBoundary(c.text, begin - 1)) && IsBoundary(c.text, end)) {
-      (*c.cb)(e.kind, begin, end);
-    }
-    return 0;
+  auto word_end = [&](size_t k) {
+    while (k < text.size() && !IsBoundary(text, k)) ++k;
+    return k;
   };
-  err = hs_scan(db_, text.data(), static_cast<unsigned int>(text.size()), 0, scratch, cb, &ctx);
-  if (err != HS_SUCCESS) return absl::InternalError(absl::StrCat("hyperscan: scan error ", err));
+  size_t b = 0;
+  while (b < text.size()) {
+    if (IsBoundary(text, b)) {
+      ++b;
+      continue;
+    }
+    // Every run of words from `b` that is an entry; a run grows over spaces (never a
+    // line break) while it is the start of a longer entry.
+    size_t e = word_end(b);
+    const size_t first_end = e;
+    for (;;) {
+      const absl::string_view run(text.data() + b, e - b);
+      if (auto it = entries_.find(run); it != entries_.end()) {
+        for (uint32_t mask = it->second; mask != 0; mask &= mask - 1) {
+          on_match(static_cast<GazKind>(__builtin_ctz(mask)), b, e);
+        }
+      }
+      if (e >= text.size() || text[e] != ' ' || !prefixes_.contains(run)) break;
+      size_t next = e;
+      while (next < text.size() && text[next] == ' ') ++next;
+      if (next >= text.size() || text[next] == '\n') break;
+      e = word_end(next);
+    }
+    b = first_end;
+  }
   return absl::OkStatus();
 }
 

@@ -91,7 +91,18 @@ class Builder {
  public:
   Builder(const Lexicon& lex, const std::vector<Token>& tokens, const NormalizerOptions& opt,
           bool final_window)
-      : lex_(lex), t_(tokens), opt_(opt), final_(final_window) {}
+      : lex_(lex), t_(tokens), opt_(opt), final_(final_window) {
+    // Each token is classified once per window: the rules below ask about the same
+    // token many times.
+    entries_.resize(t_.size());
+    joinable_.resize(t_.size());
+    for (size_t i = 0; i < t_.size(); ++i) {
+      entries_[i] = lex_.Find(t_[i].norm);
+      joinable_[i] = !JoinableDigits(t_[i].norm).empty();
+    }
+    view_.text.reserve(t_.size() * 8);
+    view_.token_at.reserve(t_.size() * 8);
+  }
 
   NormalizeResult Run() {
     NormalizeResult r;
@@ -136,6 +147,13 @@ class Builder {
 
  private:
   const std::string& N(size_t i) const { return t_[i].norm; }
+  // Token i's lexicon entry (nullptr: in no class).
+  const Lexicon::Entry* E(size_t i) const { return entries_[i]; }
+  // Token i's value in one lexicon class, or nullptr.
+  const std::string* Lex(size_t i, const std::string* Lexicon::Entry::*field) const {
+    const Lexicon::Entry* e = entries_[i];
+    return e ? e->*field : nullptr;
+  }
 
   void Separator(size_t i) {
     if (view_.text.empty()) return;
@@ -162,18 +180,16 @@ class Builder {
 
   bool IsNumberWordAt(size_t i) const {
     if (i >= t_.size()) return false;
-    const std::string& w = N(i);
-    return lex_.IsNumberWord(w) || !JoinableDigits(w).empty();
+    return (E(i) && E(i)->number_word()) || joinable_[i];
   }
 
   // A digit word that is also a filler ("ag": eight, or "ag sorry") is a digit only
   // when a number continues after it.
   bool DigitWordAt(size_t i) const {
-    const std::string& w = N(i);
-    if (!lex_.Digit(w)) return false;
-    if (!lex_.IsFiller(w)) return true;
+    if (!Lex(i, &Lexicon::Entry::digit)) return false;
+    if (!(E(i) && E(i)->filler)) return true;
     return i + 1 < t_.size() && !GapBefore(i + 1) && IsNumberWordAt(i + 1) &&
-           !lex_.IsFiller(N(i + 1));
+           !(E(i + 1) && E(i + 1)->filler);
   }
 
   // Skippable inside a number: fillers, repairs, and the punctuation of a pause.
@@ -187,13 +203,11 @@ class Builder {
                  : 0;
     }
     if (DigitWordAt(i)) return 0;
-    if (lex_.IsFiller(w) || lex_.IsRepair(w)) {
-      // Two-word repairs ("i mean").
-      if (i + 1 < t_.size() && lex_.IsRepair(w + " " + N(i + 1))) return 2;
-      return 1;
-    }
-    if (i + 1 < t_.size() && lex_.IsRepair(w + " " + N(i + 1))) return 2;
-    return 0;
+    const Lexicon::Entry* e = E(i);
+    if (!e) return 0;
+    // Two-word repairs ("i mean"); the pair is only built for a repair's first word.
+    if (e->repair_prefix && i + 1 < t_.size() && lex_.IsRepair(w + " " + N(i + 1))) return 2;
+    return e->filler || e->repair ? 1 : 0;
   }
 
   // Reads one number element at `i` into `out` (digits and the token of each); returns
@@ -220,17 +234,17 @@ class Builder {
       put(std::string_view(w).substr(1), i);
       return i + 1;
     }
-    if (std::string d = JoinableDigits(w); !d.empty()) {
-      put(d, i);
+    if (joinable_[i]) {
+      put(JoinableDigits(w), i);
       return i + 1;
     }
     if (DigitWordAt(i)) {
-      const std::string* d = lex_.Digit(w);
+      const std::string* d = Lex(i, &Lexicon::Entry::digit);
       // "X hundred" / "X thousand", and "two thousand and one" / "one hundred and
       // thirty four" as the numbers they are (2001, 134). Without "and", a hundred inside a
       // digit sequence stays "00" ("oh five hundred one" is 0500 1).
       if (i + 1 < t_.size() && !GapBefore(i + 1)) {
-        if (const std::string* s = lex_.Scale(N(i + 1))) {
+        if (const std::string* s = Lex(i + 1, &Lexicon::Entry::scale)) {
           const long scale = std::atol(s->c_str());
           size_t k = i + 2;
           const bool with_and = k < t_.size() && (N(k) == "and" || N(k) == "en");
@@ -254,10 +268,10 @@ class Builder {
       put(*d, i);
       return i + 1;
     }
-    if (const std::string* m = lex_.Multiplier(w)) {
+    if (const std::string* m = Lex(i, &Lexicon::Entry::multiplier)) {
       size_t j = i + 1;
       if (j < t_.size() && !GapBefore(j)) {
-        const std::string* d = lex_.Digit(N(j));
+        const std::string* d = Lex(j, &Lexicon::Entry::digit);
         std::string single;
         if (!d && N(j).size() == 1 && IsDigits(N(j))) {
           single = N(j);
@@ -271,19 +285,19 @@ class Builder {
       }
       return i;
     }
-    if (const std::string* teen = lex_.Teen(w)) {
+    if (const std::string* teen = Lex(i, &Lexicon::Entry::teen)) {
       put(*teen, i);
       if (i + 1 < t_.size() && !GapBefore(i + 1)) {
-        if (const std::string* s = lex_.Scale(N(i + 1))) {
+        if (const std::string* s = Lex(i + 1, &Lexicon::Entry::scale)) {
           put(std::string_view(*s).substr(1), i + 1);
           return i + 2;
         }
       }
       return i + 1;
     }
-    if (const std::string* tens = lex_.Tens(w)) {
+    if (const std::string* tens = Lex(i, &Lexicon::Entry::tens)) {
       if (i + 1 < t_.size() && !GapBefore(i + 1)) {
-        const std::string* d = lex_.Digit(N(i + 1));
+        const std::string* d = Lex(i + 1, &Lexicon::Entry::digit);
         if (d && *d != "0" && DigitWordAt(i + 1)) {
           put(std::string_view(*tens).substr(0, 1), i);
           put(*d, i + 1);
@@ -299,16 +313,15 @@ class Builder {
   // A spoken number below a hundred at `k` ("one", "nineteen", "thirty four"); 0 when
   // none. `*end` gets the token after it.
   long SmallNumber(size_t k, size_t* end) const {
-    const std::string& w = N(k);
-    if (const std::string* teen = lex_.Teen(w)) {
+    if (const std::string* teen = Lex(k, &Lexicon::Entry::teen)) {
       *end = k + 1;
       return std::atol(teen->c_str());
     }
-    if (const std::string* tens = lex_.Tens(w)) {
+    if (const std::string* tens = Lex(k, &Lexicon::Entry::tens)) {
       long v = std::atol(tens->c_str());
       *end = k + 1;
       if (k + 1 < t_.size() && !GapBefore(k + 1) && DigitWordAt(k + 1)) {
-        long unit = std::atol(lex_.Digit(N(k + 1))->c_str());
+        long unit = std::atol(Lex(k + 1, &Lexicon::Entry::digit)->c_str());
         if (unit > 0) {
           v += unit;
           *end = k + 2;
@@ -318,7 +331,7 @@ class Builder {
     }
     if (DigitWordAt(k)) {
       *end = k + 1;
-      return std::atol(lex_.Digit(w)->c_str());
+      return std::atol(Lex(k, &Lexicon::Entry::digit)->c_str());
     }
     return 0;
   }
@@ -326,8 +339,11 @@ class Builder {
   // A number: digit groups, digit words and fillers between them. Emits it as one view
   // word of digits and returns the token after it, or returns i when none starts here.
   size_t TryRun(size_t i) {
-    std::string digits;
-    std::vector<int32_t> owners;
+    // Reused buffers: TryRun is tried at every token.
+    std::string& digits = run_digits_;
+    std::vector<int32_t>& owners = run_owners_;
+    digits.clear();
+    owners.clear();
     bool plus = false;
     size_t j = Element(i, true, &digits, &owners, &plus);
     if (j == i) return i;
@@ -373,7 +389,7 @@ class Builder {
   // A word that needs a digit after it: "double", "triple", "plus".
   bool IsDangling(size_t k) const {
     const std::string& w = N(k);
-    return lex_.Multiplier(w) || w == "plus" || w == "+";
+    return Lex(k, &Lexicon::Entry::multiplier) || w == "plus" || w == "+";
   }
 
   // Whether nothing but fillers, pause marks and dangling words follows from `k` to
@@ -430,11 +446,11 @@ class Builder {
   }
 
   bool IsConnector(size_t i) const {
-    const std::string* s = lex_.EmailSymbol(N(i));
+    const std::string* s = Lex(i, &Lexicon::Entry::email);
     return s && *s != "@";
   }
   bool IsAt(size_t i) const {
-    const std::string* s = lex_.EmailSymbol(N(i));
+    const std::string* s = Lex(i, &Lexicon::Entry::email);
     return (s && *s == "@") || N(i) == "@";
   }
   bool IsLabel(size_t i) const {
@@ -465,7 +481,7 @@ class Builder {
       if (!usable(i)) break;
       if (i < end && GapBefore(i + 1)) break;
       const std::string& w = N(i);
-      const bool number = lex_.IsNumberWord(w) || IsDigits(w);
+      const bool number = (E(i) && E(i)->number_word()) || IsDigits(w);
       if (number && seen_name) {
         // Digits inside the local part only next to a connector ("tasneem dot 8").
         if (!(i + 1 <= end && IsConnector(i + 1))) break;
@@ -489,7 +505,7 @@ class Builder {
     if (j >= t_.size() || GapBefore(j)) return std::string::npos;
     if (IsDottedDomain(j)) {
       size_t end = j + 1;
-      while (end + 1 < t_.size() && IsConnector(end) && *lex_.EmailSymbol(N(end)) == "." &&
+      while (end + 1 < t_.size() && IsConnector(end) && *Lex(end, &Lexicon::Entry::email) == "." &&
              IsLabel(end + 1) && Tlds().count(N(end + 1))) {
         end += 2;
       }
@@ -504,7 +520,7 @@ class Builder {
     if (labels == 0) return std::string::npos;
     size_t end = std::string::npos;
     while (q + 1 < t_.size() && !GapBefore(q) && IsConnector(q) &&
-           *lex_.EmailSymbol(N(q)) == "." && (IsLabel(q + 1) || IsDottedDomain(q + 1))) {
+           *Lex(q, &Lexicon::Entry::email) == "." && (IsLabel(q + 1) || IsDottedDomain(q + 1))) {
       if (Tlds().count(N(q + 1)) || IsDottedDomain(q + 1)) end = q + 2;
       q += 2;
     }
@@ -531,15 +547,15 @@ class Builder {
       if (IsAt(i)) {
         piece = "@";
       } else if (IsConnector(i)) {
-        piece = *lex_.EmailSymbol(w);
-      } else if (const std::string* d = lex_.Digit(w)) {
+        piece = *Lex(i, &Lexicon::Entry::email);
+      } else if (const std::string* d = Lex(i, &Lexicon::Entry::digit)) {
         piece = *d;
-      } else if (const std::string* teen = lex_.Teen(w)) {
+      } else if (const std::string* teen = Lex(i, &Lexicon::Entry::teen)) {
         piece = *teen;
-      } else if (const std::string* tens = lex_.Tens(w)) {
+      } else if (const std::string* tens = Lex(i, &Lexicon::Entry::tens)) {
         piece = *tens;
-        if (i + 1 < b && lex_.Digit(N(i + 1))) {
-          piece = tens->substr(0, 1) + *lex_.Digit(N(i + 1));
+        if (i + 1 < b && Lex(i + 1, &Lexicon::Entry::digit)) {
+          piece = tens->substr(0, 1) + *Lex(i + 1, &Lexicon::Entry::digit);
           view_.text.append(piece);
           view_.token_at.insert(view_.token_at.end(), 1, static_cast<int32_t>(i));
           view_.token_at.insert(view_.token_at.end(), 1, static_cast<int32_t>(i + 1));
@@ -604,7 +620,7 @@ class Builder {
           std::isalpha(static_cast<unsigned char>(N(i - 1)[0]))) {
         return true;
       }
-      if (lex_.Month(w)) return true;
+      if (Lex(i, &Lexicon::Entry::month)) return true;
       return i >= 2 && N(i - 1) == "for" && N(i - 2).size() == 1 && !w.empty() &&
              w[0] == N(i - 2)[0];
     };
@@ -634,6 +650,10 @@ class Builder {
   View view_;
   size_t open_from_ = 0;
   std::vector<std::pair<size_t, size_t>> emails_;  // [first, end) token ranges.
+  std::vector<const Lexicon::Entry*> entries_;     // Per token, see E().
+  std::vector<bool> joinable_;                     // Per token: JoinableDigits is not empty.
+  std::string run_digits_;                         // TryRun's buffers.
+  std::vector<int32_t> run_owners_;
 };
 
 }  // namespace
