@@ -22,7 +22,9 @@ bool IsEdgePunct(char c) {
 
 std::string Lower(std::string_view s) {
   std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');  // ASCII only, no locale.
+  }
   return out;
 }
 
@@ -66,11 +68,26 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
+// The number of whitespace-separated words (SplitWords(text).size(), without the vector).
+static size_t CountWords(std::string_view text) {
+  size_t n = 0;
+  bool in_word = false;
+  for (char c : text) {
+    const bool space = IsSpace(c);
+    if (!space && !in_word) ++n;
+    in_word = !space;
+  }
+  return n;
+}
+
 std::vector<Token> Tokenize(const v1::Chunk& chunk, Break first_break) {
   std::vector<Token> tokens;
   const std::string& text = chunk.text();
-  const bool timed = chunk.words_size() > 0 &&
-                     static_cast<size_t>(chunk.words_size()) == SplitWords(text).size();
+  const size_t word_count = CountWords(text);
+  // Most words are one token; punctuation adds a few.
+  tokens.reserve(word_count + word_count / 4 + 2);
+  const bool timed =
+      chunk.words_size() > 0 && static_cast<size_t>(chunk.words_size()) == word_count;
   const bool screen = chunk.source() == v1::SCREEN;
   size_t i = 0;
   int word_index = -1;
