@@ -51,6 +51,7 @@ TimerThread::~TimerThread() { Stop(); }
 uint64_t TimerThread::Schedule(Clock::time_point when, std::function<void()> fire,
                                std::function<void()> cancelled) {
   uint64_t id;
+  bool earliest;
   {
     std::unique_lock<std::mutex> lock(mu_);
     if (stopping_) {
@@ -61,8 +62,11 @@ uint64_t TimerThread::Schedule(Clock::time_point when, std::function<void()> fir
     id = next_id_++;
     auto it = timers_.emplace(when, Entry{id, std::move(fire), std::move(cancelled)});
     by_id_.emplace(id, it);
+    earliest = it == timers_.begin();
   }
-  cv_.notify_one();
+  // The thread sleeps until the earliest deadline; a later one needs no wake-up (with
+  // thousands of streams re-arming timers, waking it for each cost a context switch).
+  if (earliest) cv_.notify_one();
   return id;
 }
 
