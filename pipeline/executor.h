@@ -1,8 +1,8 @@
 // Worker pool and timer thread of the gRPC server (pipeline/redactor_service.h).
 //
-// gRPC reactions must never block, so they only post work here: the pool runs the
-// redaction (CPU work under a per-stream lock), the timer thread fires hold expiries and
-// idle checks and posts them back to the pool.
+// gRPC reactions must never wait, so they post longer work here: the pool runs the
+// redaction of large requests and of unary calls (CPU work under a per-stream lock), the
+// timer thread fires hold expiries and idle checks and posts them back to the pool.
 #ifndef CALLREDACT_PIPELINE_EXECUTOR_H_
 #define CALLREDACT_PIPELINE_EXECUTOR_H_
 

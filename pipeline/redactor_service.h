@@ -5,9 +5,10 @@
 //   ... server->Shutdown(deadline); service.Shutdown();
 //
 // RedactStream: one stream per call, a CallConfig first, then chunks; one RedactedChunk
-// back per chunk, as the CallSession releases them. Reactions never block: they post work
-// to a worker pool (one thread per core) and a timer thread expires holds and idle
-// streams. One StartWrite is outstanding at a time; the rest wait in a bounded queue
+// back per chunk, as the CallSession releases them. Reactions never wait: a small
+// request (a transcript chunk, tens of microseconds of CPU) is redacted in the reaction,
+// a large one is posted to a worker pool (one thread per core), and a timer thread
+// expires holds and idle streams. One StartWrite is outstanding at a time; the rest wait in a bounded queue
 // (reading pauses while it is full, so a slow reader cannot grow server memory). Every
 // error ends the stream with a status naming the offending field; held text is dropped,
 // never sent (fail closed). Redact (unary) runs RedactCall (pipeline/batch.h).

@@ -1,5 +1,6 @@
 // RedactStream and Redact against the real in-process server with real gRPC clients.
 #include <algorithm>
+#include <map>
 
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -50,6 +51,34 @@ TEST_F(StreamTest, OneRedactedChunkPerInputChunkInOrder) {
       EXPECT_THAT(c.text(), HasSubstr("ID number"));
     }
   }
+}
+
+// Small requests are redacted in the gRPC reaction, large ones (over 4 KiB) on the
+// worker pool: both paths give the same redaction.
+TEST_F(StreamTest, LargeAndSmallChunksTakeTheirPathsInOrder) {
+  std::string screen;
+  while (screen.size() < 20000) screen += "Field: value | Notes: nothing to see here\n";
+  screen += "ID Number: 800101 5009 087\n";
+  std::vector<v1::RedactRequest> requests = {
+      ConfigRequest("call-large"),
+      ChunkRequest(MakeChunk(0, v1::SPEAKER_UNSPECIFIED, screen)),
+      ChunkRequest(MakeChunk(1, v1::CUSTOMER, "my ID is 8001015009087", true, 4000)),
+      ChunkRequest(MakeChunk(2, v1::SPEAKER_UNSPECIFIED, screen)),
+  };
+  ASSERT_GT(requests[1].ByteSizeLong(), 4096u);
+  ASSERT_LT(requests[2].ByteSizeLong(), 4096u);
+  StreamOutcome out = RunStream(stub_.get(), requests);
+  ASSERT_TRUE(out.status.ok()) << out.status.error_message();
+  ASSERT_EQ(out.chunks.size(), 3u);
+  EXPECT_FALSE(LeaksAny(out.chunks, {"8001015009087", "800101 5009 087"}));
+  // The customer's chunk may be held (its number could go on); the screens are not.
+  std::map<uint64_t, std::string> by_seq;
+  for (const auto& c : out.chunks) by_seq[c.seq()] = c.text();
+  ASSERT_EQ(by_seq.size(), 3u);
+  EXPECT_TRUE(by_seq[0] == by_seq[2]) << "the two screens were redacted differently";
+  EXPECT_NE(by_seq[0].find("Notes: nothing to see here"), std::string::npos);
+  EXPECT_NE(by_seq[0].find("ID Number: [ZA_ID_NUMBER]"), std::string::npos);
+  EXPECT_EQ(by_seq[1], "my ID is [ZA_ID_NUMBER]");
 }
 
 TEST_F(StreamTest, InterimHypothesisComesBackAtOnceRedacted) {
