@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
+#include "detectors/hs_cache.h"
 #include "detectors/hyperscan_db.h"
 #include "detectors/model_loader.h"
 
@@ -97,24 +98,37 @@ absl::StatusOr<std::unique_ptr<NameGazetteers>> NameGazetteers::Load(
           absl::StrCat(pack_path, ": gazetteer '", kKindNames[k], "' is missing"));
     }
   }
-  std::vector<const char*> ptrs;
-  std::vector<unsigned int> flags, ids;
-  std::vector<size_t> lens;
-  for (size_t i = 0; i < literals.size(); ++i) {
-    ptrs.push_back(literals[i].data());
-    flags.push_back(HS_FLAG_CASELESS);
-    ids.push_back(static_cast<unsigned int>(i));
-    lens.push_back(literals[i].size());
-  }
-  hs_compile_error_t* cerr = nullptr;
-  if (hs_compile_lit_multi(ptrs.data(), flags.data(), ids.data(), lens.data(),
-                           static_cast<unsigned int>(ptrs.size()), HS_MODE_BLOCK, nullptr,
-                           &g->db_, &cerr) != HS_SUCCESS) {
-    std::string msg = absl::StrCat(pack_path, ": cannot compile gazetteers: ",
-                                   cerr ? cerr->message : "compile failed");
-    hs_free_compile_error(cerr);
-    return absl::InvalidArgumentError(msg);
-  }
+  HsCacheKey key("gazetteer");
+  key.Add(uint64_t{HS_MODE_BLOCK});
+  key.Add(uint64_t{literals.size()});
+  for (const std::string& literal : literals) key.Add(literal);  // Ids are the indexes.
+  key.Add(uint64_t{HS_FLAG_CASELESS});
+  std::string extra;  // Unused: entries_ and prefixes_ come from the lists above.
+  absl::StatusOr<HsDatabasePtr> db = LoadOrCompileHsDatabase(
+      key, &extra, [&](std::string*) -> absl::StatusOr<HsDatabasePtr> {
+        std::vector<const char*> ptrs;
+        std::vector<unsigned int> flags, ids;
+        std::vector<size_t> lens;
+        for (size_t i = 0; i < literals.size(); ++i) {
+          ptrs.push_back(literals[i].data());
+          flags.push_back(HS_FLAG_CASELESS);
+          ids.push_back(static_cast<unsigned int>(i));
+          lens.push_back(literals[i].size());
+        }
+        hs_database_t* raw = nullptr;
+        hs_compile_error_t* cerr = nullptr;
+        if (hs_compile_lit_multi(ptrs.data(), flags.data(), ids.data(), lens.data(),
+                                 static_cast<unsigned int>(ptrs.size()), HS_MODE_BLOCK, nullptr,
+                                 &raw, &cerr) != HS_SUCCESS) {
+          std::string msg = absl::StrCat(pack_path, ": cannot compile gazetteers: ",
+                                         cerr ? cerr->message : "compile failed");
+          hs_free_compile_error(cerr);
+          return absl::InvalidArgumentError(msg);
+        }
+        return HsDatabasePtr(raw);
+      });
+  if (!db.ok()) return db.status();
+  g->db_ = db->release();
   return g;
 }
 
