@@ -75,8 +75,8 @@ bool ReadWholeFile(const std::string& path, std::string* out) {
     while (ok && done < out->size()) {
       ssize_t n = read(fd, out->data() + done, out->size() - done);
       if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) ok = false;
-      else done += static_cast<size_t>(n);
+      ok = n > 0;
+      if (ok) done += static_cast<size_t>(n);
     }
   }
   close(fd);
@@ -94,8 +94,8 @@ bool WriteFileAtomically(const std::string& path, std::string_view data) {
   while (ok && done < data.size()) {
     ssize_t n = write(fd, data.data() + done, data.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) ok = false;
-    else done += static_cast<size_t>(n);
+    ok = n > 0;
+    if (ok) done += static_cast<size_t>(n);
   }
   ok = close(fd) == 0 && ok;
   if (ok) ok = rename(tmp.c_str(), path.c_str()) == 0;

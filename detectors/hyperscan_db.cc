@@ -61,8 +61,8 @@ absl::StatusOr<HsDatabasePtr> CompileUncached(const std::vector<HsExpression>& e
     hs_expr_info_t* info = nullptr;
     hs_compile_error_t* cerr = nullptr;
     if (hs_expression_info(e.regex.c_str(), e.flags, &info, &cerr) != HS_SUCCESS) {
-      std::string msg = absl::StrCat("expression ", widths->size(), ": ",
-                                     cerr ? cerr->message : "invalid");
+      std::string msg =
+          absl::StrCat("expression ", widths->size(), ": ", cerr ? cerr->message : "invalid");
       hs_free_compile_error(cerr);
       return absl::InvalidArgumentError(msg);
     }
@@ -117,12 +117,11 @@ absl::StatusOr<std::unique_ptr<HyperscanDatabase>> HyperscanDatabase::Compile(
     key.Add(uint64_t{e.id});
   }
   std::string extra;
-  absl::StatusOr<HsDatabasePtr> db =
-      LoadOrCompileHsDatabase(key, &extra, [&](std::string* extra) {
-        absl::StatusOr<HsDatabasePtr> compiled = CompileUncached(expressions, &out->max_widths_);
-        *extra = EncodeWidths(out->max_widths_);
-        return compiled;
-      });
+  absl::StatusOr<HsDatabasePtr> db = LoadOrCompileHsDatabase(key, &extra, [&](std::string* extra) {
+    absl::StatusOr<HsDatabasePtr> compiled = CompileUncached(expressions, &out->max_widths_);
+    *extra = EncodeWidths(out->max_widths_);
+    return compiled;
+  });
   if (!db.ok()) return db.status();
   if (!DecodeWidths(extra, expressions.size(), &out->max_widths_)) {
     // Only a key collision or a bug gets here; the cache must never change results.

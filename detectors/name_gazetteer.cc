@@ -104,8 +104,8 @@ absl::StatusOr<std::unique_ptr<NameGazetteers>> NameGazetteers::Load(
   for (const std::string& literal : literals) key.Add(literal);  // Ids are the indexes.
   key.Add(uint64_t{HS_FLAG_CASELESS});
   std::string extra;  // Unused: entries_ and prefixes_ come from the lists above.
-  absl::StatusOr<HsDatabasePtr> db = LoadOrCompileHsDatabase(
-      key, &extra, [&](std::string*) -> absl::StatusOr<HsDatabasePtr> {
+  absl::StatusOr<HsDatabasePtr> db =
+      LoadOrCompileHsDatabase(key, &extra, [&](std::string*) -> absl::StatusOr<HsDatabasePtr> {
         std::vector<const char*> ptrs;
         std::vector<unsigned int> flags, ids;
         std::vector<size_t> lens;
@@ -120,8 +120,8 @@ absl::StatusOr<std::unique_ptr<NameGazetteers>> NameGazetteers::Load(
         if (hs_compile_lit_multi(ptrs.data(), flags.data(), ids.data(), lens.data(),
                                  static_cast<unsigned int>(ptrs.size()), HS_MODE_BLOCK, nullptr,
                                  &raw, &cerr) != HS_SUCCESS) {
-          std::string msg = absl::StrCat(pack_path, ": cannot compile gazetteers: ",
-                                         cerr ? cerr->message : "compile failed");
+          std::string msg = absl::StrCat(
+              pack_path, ": cannot compile gazetteers: ", cerr ? cerr->message : "compile failed");
           hs_free_compile_error(cerr);
           return absl::InvalidArgumentError(msg);
         }

@@ -163,8 +163,7 @@ class LineParser {
       buffer_.resize(line.size() + simdjson::SIMDJSON_PADDING);
     }
     std::memcpy(buffer_.data(), line.data(), line.size());
-    const simdjson::error_code code =
-        parser_.parse(buffer_.data(), line.size(), false).get(*out);
+    const simdjson::error_code code = parser_.parse(buffer_.data(), line.size(), false).get(*out);
     if (code != simdjson::SUCCESS) return SyntaxError(err, line, code);
     return CheckObject(err, *out, "");
   }
@@ -422,16 +421,15 @@ absl::Status ReadCall(const LineErrors& err, const Json& v, CorpusCall* out) {
 
   simdjson::dom::array entities;
   bool has_entities = false;
-  if (absl::Status s = GetArray(err, v, "", "entities", false, &entities, &has_entities);
-      !s.ok()) {
+  if (absl::Status s = GetArray(err, v, "", "entities", false, &entities, &has_entities); !s.ok()) {
     return s;
   }
   if (has_entities) {
     size_t k = 0;
     for (const Json e : entities) {
       GoldEntity entity;
-      if (absl::Status s = ReadEntity(err, e, absl::StrCat("entities[", k++, "]"), out->call,
-                                      &entity);
+      if (absl::Status s =
+              ReadEntity(err, e, absl::StrCat("entities[", k++, "]"), out->call, &entity);
           !s.ok()) {
         return s;
       }
@@ -553,14 +551,13 @@ absl::Status ForEachJsonLine(std::istream& in, const std::string& name, const Li
 }
 
 // The same over text in memory, without copying it into lines.
-absl::Status ForEachJsonLine(absl::string_view text, const std::string& name,
-                             const LineFn& fn) {
+absl::Status ForEachJsonLine(absl::string_view text, const std::string& name, const LineFn& fn) {
   LineParser parser;
   int64_t number = 0;
   while (!text.empty()) {
     const void* nl = std::memchr(text.data(), '\n', text.size());
-    const size_t len = nl ? static_cast<size_t>(static_cast<const char*>(nl) - text.data())
-                          : text.size();
+    const size_t len =
+        nl ? static_cast<size_t>(static_cast<const char*>(nl) - text.data()) : text.size();
     if (absl::Status s = HandleLine(parser, name, ++number, text.substr(0, len), fn); !s.ok()) {
       return s;
     }
@@ -586,8 +583,8 @@ absl::Status ReadWholeFile(const std::string& path, std::string* out) {
 // handed to nlohmann itself, whose U+FFFD replacement rules are not worth copying.
 void AppendJsonString(std::string* out, absl::string_view text) {
   if (!simdjson::validate_utf8(text.data(), text.size())) {
-    out->append(OrderedJson(std::string(text))
-                    .dump(-1, ' ', false, OrderedJson::error_handler_t::replace));
+    out->append(
+        OrderedJson(std::string(text)).dump(-1, ' ', false, OrderedJson::error_handler_t::replace));
     return;
   }
   static constexpr char kHex[] = "0123456789abcdef";
@@ -599,13 +596,27 @@ void AppendJsonString(std::string* out, absl::string_view text) {
     out->append(text.data() + run, i - run);
     run = i + 1;
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\b': out->append("\\b"); break;
-      case '\t': out->append("\\t"); break;
-      case '\n': out->append("\\n"); break;
-      case '\f': out->append("\\f"); break;
-      case '\r': out->append("\\r"); break;
+      case '"':
+        out->append("\\\"");
+        break;
+      case '\\':
+        out->append("\\\\");
+        break;
+      case '\b':
+        out->append("\\b");
+        break;
+      case '\t':
+        out->append("\\t");
+        break;
+      case '\n':
+        out->append("\\n");
+        break;
+      case '\f':
+        out->append("\\f");
+        break;
+      case '\r':
+        out->append("\\r");
+        break;
       default: {
         const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
         out->append(esc, sizeof(esc));
@@ -636,8 +647,7 @@ const char* JsonBool(bool b) { return b ? "true" : "false"; }
 // The chunk of `original` with seq `seq`, or nullptr; where seqs repeat, the last one
 // (as the map the writer used before). `hint` is where to look first: the redacted
 // chunks usually come in the original's order.
-const v1::Chunk* OriginalChunk(const v1::Call& original, bool unique_seqs, int hint,
-                               uint64_t seq) {
+const v1::Chunk* OriginalChunk(const v1::Call& original, bool unique_seqs, int hint, uint64_t seq) {
   if (unique_seqs) {
     if (hint < original.chunks_size() && original.chunks(hint).seq() == seq) {
       return &original.chunks(hint);
@@ -730,10 +740,9 @@ absl::Status ReadCorpus(std::istream& in, const std::string& name,
 
 absl::Status ReadCorpusText(std::string_view text, const std::string& name,
                             const std::function<absl::Status(CorpusCall&&)>& fn) {
-  return ForEachJsonLine(absl::string_view(text.data(), text.size()), name,
-                         [&fn](const LineErrors& err, const Json& json) {
-                           return ReadCallLine(fn, err, json);
-                         });
+  return ForEachJsonLine(
+      absl::string_view(text.data(), text.size()), name,
+      [&fn](const LineErrors& err, const Json& json) { return ReadCallLine(fn, err, json); });
 }
 
 absl::StatusOr<std::vector<CorpusCall>> ReadCorpusFile(const std::string& path) {

@@ -45,9 +45,9 @@ absl::StatusOr<RedactedFile> RedactCorpusContent(std::string_view path, std::str
     ++line;
     auto rc = redact(cc.call);
     if (!rc.ok()) {
-      return absl::Status(rc.status().code(), absl::StrCat(name, ":", line, ": call '",
-                                                           cc.call.config().call_id(),
-                                                           "': ", rc.status().message()));
+      return absl::Status(rc.status().code(),
+                          absl::StrCat(name, ":", line, ": call '", cc.call.config().call_id(),
+                                       "': ", rc.status().message()));
     }
     AppendRedactedCallJsonLine(&out.transcript, cc.call.config().call_id(), *rc, cc.call);
     out.transcript.push_back('\n');

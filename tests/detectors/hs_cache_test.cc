@@ -39,9 +39,8 @@ const char kText[] = "my id is 8001015009087 and the Card ending in 4242, said a
 
 Matches ScanAll(const HyperscanDatabase& db) {
   Matches out;
-  absl::Status st = db.Scan(kText, [&](unsigned int id, unsigned long long to) {
-    out.emplace_back(id, to);
-  });
+  absl::Status st =
+      db.Scan(kText, [&](unsigned int id, unsigned long long to) { out.emplace_back(id, to); });
   EXPECT_TRUE(st.ok()) << st;
   return out;
 }
@@ -145,8 +144,8 @@ TEST_F(HsCacheTest, CorruptOrTruncatedFileIsRebuilt) {
 
   std::string flipped = good;
   flipped[flipped.size() / 2] ^= 0x20;
-  for (const std::string& bad : {flipped, good.substr(0, good.size() / 2), std::string("junk"),
-                                 std::string()}) {
+  for (const std::string& bad :
+       {flipped, good.substr(0, good.size() / 2), std::string("junk"), std::string()}) {
     WriteFile(file, bad);
     const HsCacheStats before = GetHsCacheStats();
     auto rebuilt = Compile();
