@@ -64,7 +64,9 @@ bool IsTrustedDir(const std::string& dir) {
 }
 
 bool ReadWholeFile(const std::string& path, std::string* out) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: opening a FIFO left at the path must not hang the load (it then fails
+  // the S_ISREG check); it changes nothing for regular files.
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return false;
   struct stat st;
   bool ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
