@@ -19,7 +19,7 @@ RUN apt-get update -qq \
       build-essential cmake pkg-config ca-certificates \
       libhyperscan-dev libre2-dev libabsl-dev \
       libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
-      nlohmann-json3-dev libssl-dev prometheus-cpp-dev libsndfile1-dev \
+      nlohmann-json3-dev libsimdjson-dev libssl-dev prometheus-cpp-dev libsndfile1-dev \
  && rm -rf /var/lib/apt/lists/*
 # The models directory is compiled in as the default --models: build where it will live.
 WORKDIR /opt/callredact
@@ -38,7 +38,7 @@ FROM ${DEBIAN} AS runtime
 ENV DEBIAN_FRONTEND=noninteractive
 RUN apt-get update -qq \
  && apt-get install -y -qq --no-install-recommends \
-      libhyperscan5 libre2-9 libabsl20220623 libgrpc++1.51 libprotobuf32 libssl3 \
+      libhyperscan5 libre2-9 libabsl20220623 libgrpc++1.51 libprotobuf32 libssl3 libsimdjson14 \
       libsndfile1 libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 callredact \

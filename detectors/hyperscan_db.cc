@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
+#include "detectors/hs_cache.h"
 
 namespace callredact {
 namespace {
@@ -45,11 +46,14 @@ hs_scratch_t* ThreadScratchFor(const hs_database_t* db, uint64_t key, hs_error_t
   return raw;
 }
 
-absl::StatusOr<std::unique_ptr<HyperscanDatabase>> HyperscanDatabase::Compile(
-    const std::vector<HsExpression>& expressions) {
-  auto out = std::make_unique<HyperscanDatabase>();
+namespace {
+
+// Compiles `expressions` and sets `*widths` to each one's max_width.
+absl::StatusOr<HsDatabasePtr> CompileUncached(const std::vector<HsExpression>& expressions,
+                                              std::vector<unsigned int>* widths) {
   std::vector<const char*> regexes;
   std::vector<unsigned int> flags, ids;
+  widths->clear();
   for (const HsExpression& e : expressions) {
     regexes.push_back(e.regex.c_str());
     flags.push_back(e.flags);
@@ -57,12 +61,12 @@ absl::StatusOr<std::unique_ptr<HyperscanDatabase>> HyperscanDatabase::Compile(
     hs_expr_info_t* info = nullptr;
     hs_compile_error_t* cerr = nullptr;
     if (hs_expression_info(e.regex.c_str(), e.flags, &info, &cerr) != HS_SUCCESS) {
-      std::string msg = absl::StrCat("expression ", out->max_widths_.size(), ": ",
-                                     cerr ? cerr->message : "invalid");
+      std::string msg =
+          absl::StrCat("expression ", widths->size(), ": ", cerr ? cerr->message : "invalid");
       hs_free_compile_error(cerr);
       return absl::InvalidArgumentError(msg);
     }
-    out->max_widths_.push_back(info->max_width);
+    widths->push_back(info->max_width);
     std::free(info);
   }
   hs_database_t* db = nullptr;
@@ -75,7 +79,56 @@ absl::StatusOr<std::unique_ptr<HyperscanDatabase>> HyperscanDatabase::Compile(
     hs_free_compile_error(cerr);
     return absl::InvalidArgumentError(msg);
   }
-  out->db_.reset(db);
+  return HsDatabasePtr(db);
+}
+
+// The widths travel in the cache entry's extra data as little-endian u32s, so a hit
+// needs no hs_expression_info() calls either.
+std::string EncodeWidths(const std::vector<unsigned int>& widths) {
+  std::string out;
+  for (unsigned int w : widths) {
+    for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((w >> (8 * i)) & 0xFF));
+  }
+  return out;
+}
+
+bool DecodeWidths(const std::string& in, size_t count, std::vector<unsigned int>* widths) {
+  if (in.size() != 4 * count) return false;
+  widths->resize(count);
+  for (size_t k = 0; k < count; ++k) {
+    unsigned int w = 0;
+    for (int i = 3; i >= 0; --i) w = (w << 8) | static_cast<unsigned char>(in[4 * k + i]);
+    (*widths)[k] = w;
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<HyperscanDatabase>> HyperscanDatabase::Compile(
+    const std::vector<HsExpression>& expressions) {
+  auto out = std::make_unique<HyperscanDatabase>();
+  HsCacheKey key("patterns");
+  key.Add(uint64_t{HS_MODE_BLOCK});
+  key.Add(uint64_t{expressions.size()});
+  for (const HsExpression& e : expressions) {
+    key.Add(e.regex);
+    key.Add(uint64_t{e.flags});
+    key.Add(uint64_t{e.id});
+  }
+  std::string extra;
+  absl::StatusOr<HsDatabasePtr> db = LoadOrCompileHsDatabase(key, &extra, [&](std::string* extra) {
+    absl::StatusOr<HsDatabasePtr> compiled = CompileUncached(expressions, &out->max_widths_);
+    *extra = EncodeWidths(out->max_widths_);
+    return compiled;
+  });
+  if (!db.ok()) return db.status();
+  if (!DecodeWidths(extra, expressions.size(), &out->max_widths_)) {
+    // Only a key collision or a bug gets here; the cache must never change results.
+    db = CompileUncached(expressions, &out->max_widths_);
+    if (!db.ok()) return db.status();
+  }
+  out->db_ = std::move(*db);
   return out;
 }
 

@@ -41,8 +41,9 @@ hs_scratch_t* ThreadScratchFor(const hs_database_t* db, uint64_t key, hs_error_t
 
 class HyperscanDatabase {
  public:
-  // Compiles `expressions` in block mode. On error, the message names the failing
-  // expression's index in `expressions` as "expression N: <hyperscan message>".
+  // Compiles `expressions` in block mode, or loads the database compiled from the same
+  // expressions from the on-disk cache (hs_cache.h). On error, the message names the
+  // failing expression's index in `expressions` as "expression N: <hyperscan message>".
   static absl::StatusOr<std::unique_ptr<HyperscanDatabase>> Compile(
       const std::vector<HsExpression>& expressions);
 

@@ -15,13 +15,13 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "tools/corpus_io.h"
 
 namespace callredact {
 namespace {
@@ -47,13 +47,13 @@ bool HasExtension(const std::string& name, const std::vector<std::string>& exten
   return false;
 }
 
+// One sized read (ReadWholeStream), not an ostringstream that grows and is copied out.
 absl::StatusOr<std::string> ReadFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError("cannot open the file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) return absl::DataLossError("read error");
-  return std::move(ss).str();
+  std::string content;
+  if (!ReadWholeStream(in, "", &content).ok()) return absl::DataLossError("read error");
+  return content;
 }
 
 std::string FormatDuration(double seconds) {

@@ -15,6 +15,7 @@
 #include <functional>
 #include <istream>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -83,6 +84,11 @@ struct EventRecord {
 absl::Status ReadCorpus(std::istream& in, const std::string& name,
                         const std::function<absl::Status(CorpusCall&&)>& fn);
 
+// ReadCorpus over a whole document in memory (e.g. read with ReadWholeStream), without
+// copying it line by line.
+absl::Status ReadCorpusText(std::string_view text, const std::string& name,
+                            const std::function<absl::Status(CorpusCall&&)>& fn);
+
 // Reads a whole corpus file; NOT_FOUND when it cannot be opened.
 absl::StatusOr<std::vector<CorpusCall>> ReadCorpusFile(const std::string& path);
 
@@ -94,12 +100,18 @@ absl::StatusOr<std::vector<CorpusCall>> ReadCorpusFile(const std::string& path);
 // has no words), "words" is omitted. The original text is never written. No "entities".
 std::string RedactedCallToJsonLine(const std::string& call_id, const v1::RedactedCall& rc,
                                    const v1::Call& original);
+// The same, appended to `*out` (no newline): batch runs write a whole file's lines into
+// one buffer.
+void AppendRedactedCallJsonLine(std::string* out, const std::string& call_id,
+                                const v1::RedactedCall& rc, const v1::Call& original);
 
 // One events-file JSON line (no trailing newline) for `e`, with the FORMAT.md fields in
 // order: call_id, type (EntityType name), confidence, spans [{seq,start,end}], audio
-// [{speaker,start_ms,end_ms}]; then "detector" (when non-empty), "confirmed", and
-// "pseudonym" and "key_id" (each only when non-empty).
+// [{speaker,start_ms,end_ms}]; then "detector" (when non-empty), "confirmed",
+// "mute_audio", and "pseudonym" and "key_id" (each only when non-empty).
 std::string EventToJsonLine(const v1::DetectionEvent& e);
+// The same, appended to `*out` (no newline).
+void AppendEventJsonLine(std::string* out, const v1::DetectionEvent& e);
 
 // Reads an events file (JSON lines) from `in`, calling `fn` with each record in order.
 // Requires call_id (non-empty string), type (EntityType name), confidence (number in
@@ -121,6 +133,13 @@ EventRecord EventToRecord(const v1::DetectionEvent& e);
 // whitespace (space, tab, newline, carriage return, form feed, vertical tab): the
 // tokens that a chunk's `words` correspond to, one for one.
 std::vector<std::pair<uint32_t, uint32_t>> WhitespaceTokens(absl::string_view text);
+
+// WhitespaceTokens(text).size(), without building the vector.
+size_t CountWhitespaceTokens(absl::string_view text);
+
+// Reads the rest of `in` into `*out`: one read of the known size for files, blocks for
+// pipes. DATA_LOSS naming `name` on a read error.
+absl::Status ReadWholeStream(std::istream& in, const std::string& name, std::string* out);
 
 // True for the ASCII whitespace characters WhitespaceTokens splits on.
 inline bool IsAsciiSpace(char c) {

@@ -2,8 +2,6 @@
 // Transcribe JSON, Whisper JSON), the same format out, detection events beside them.
 #include <fstream>
 #include <iostream>
-#include <iterator>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "pipeline/batch.h"
@@ -32,22 +30,28 @@ int Fail(const absl::Status& st) {
   return 1;
 }
 
-// A whole corpus JSONL document: each line a call.
+// A whole corpus JSONL document: each line a call. Lines are parsed in place and the
+// output lines appended to two buffers, with no per-line strings or streams.
 absl::StatusOr<RedactedFile> RedactCorpusContent(std::string_view path, std::string_view content,
                                                  const RedactFn& redact) {
-  std::istringstream in{std::string(content)};
   RedactedFile out;
+  // The output is about the input less its "entities" (a placeholder can be longer than
+  // the value it replaces, so this is an estimate): reserving it avoids regrowing and
+  // copying a buffer of tens of MB.
+  out.transcript.reserve(content.size());
   int64_t line = 0;
-  absl::Status st = ReadCorpus(in, std::string(path), [&](CorpusCall&& cc) -> absl::Status {
+  const std::string name(path);
+  absl::Status st = ReadCorpusText(content, name, [&](CorpusCall&& cc) -> absl::Status {
     ++line;
     auto rc = redact(cc.call);
     if (!rc.ok()) {
-      return absl::Status(rc.status().code(), absl::StrCat(std::string(path), ":", line, ": call '",
-                                                           cc.call.config().call_id(),
-                                                           "': ", rc.status().message()));
+      return absl::Status(rc.status().code(),
+                          absl::StrCat(name, ":", line, ": call '", cc.call.config().call_id(),
+                                       "': ", rc.status().message()));
     }
-    out.transcript += RedactedCallToJsonLine(cc.call.config().call_id(), *rc, cc.call) + "\n";
-    out.events_jsonl += EventsToJsonl(*rc);
+    AppendRedactedCallJsonLine(&out.transcript, cc.call.config().call_id(), *rc, cc.call);
+    out.transcript.push_back('\n');
+    AppendEventsJsonl(&out.events_jsonl, *rc);
     return absl::OkStatus();
   });
   if (!st.ok()) return st;
@@ -125,7 +129,8 @@ int RunRedactCommand(int argc, char** argv) {
   for (const std::string& path : inputs) {
     std::string content;
     if (path == "-") {
-      content.assign(std::istreambuf_iterator<char>(std::cin), {});
+      absl::Status st = ReadWholeStream(std::cin, "<stdin>", &content);
+      if (!st.ok()) return Fail(st);
       // Plain text from stdin unless told otherwise.
       if (options.format == TranscriptFormat::kAuto &&
           DetectFormat(content) != TranscriptFormat::kCorpusJsonl) {
@@ -134,7 +139,7 @@ int RunRedactCommand(int argc, char** argv) {
     } else {
       std::ifstream file(path, std::ios::binary);
       if (!file) return Fail(absl::NotFoundError(path + ": cannot open"));
-      content.assign(std::istreambuf_iterator<char>(file), {});
+      if (absl::Status st = ReadWholeStream(file, path, &content); !st.ok()) return Fail(st);
     }
     const std::string name = path == "-" ? "<stdin>" : path;
     auto result = RedactFileContent(name, content, options, redact);

@@ -9,7 +9,7 @@ PACKAGES=(
   libhyperscan-dev libre2-dev libabsl-dev
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libgtest-dev libgmock-dev libbenchmark-dev googletest
-  nlohmann-json3-dev libssl-dev prometheus-cpp-dev libsndfile1-dev
+  nlohmann-json3-dev libsimdjson-dev libssl-dev prometheus-cpp-dev libsndfile1-dev
   python3 python3-grpcio python3-protobuf openssl
 )
 missing=()

@@ -1263,11 +1263,18 @@ v1::Speaker SpeakerFromName(std::string_view name) {
   return v1::SPEAKER_UNSPECIFIED;
 }
 
+void AppendEventsJsonl(std::string* out, const v1::RedactedCall& redacted) {
+  for (const auto& chunk : redacted.chunks()) {
+    for (const auto& ev : chunk.events()) {
+      AppendEventJsonLine(out, ev);
+      out->push_back('\n');
+    }
+  }
+}
+
 std::string EventsToJsonl(const v1::RedactedCall& redacted) {
   std::string out;
-  for (const auto& chunk : redacted.chunks()) {
-    for (const auto& ev : chunk.events()) absl::StrAppend(&out, EventToJsonLine(ev), "\n");
-  }
+  AppendEventsJsonl(&out, redacted);
   return out;
 }
 

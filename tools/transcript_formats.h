@@ -135,6 +135,8 @@ absl::StatusOr<std::string> WriteTranscript(const ParsedTranscript& parsed,
 
 // Every event of every chunk of `redacted`, one line each, in chunk order.
 std::string EventsToJsonl(const v1::RedactedCall& redacted);
+// The same, appended to `*out`.
+void AppendEventsJsonl(std::string* out, const v1::RedactedCall& redacted);
 
 // "AGENT" / "CUSTOMER" / "" and back (case-insensitive; SPEAKER_UNSPECIFIED if unknown).
 std::string_view SpeakerName(v1::Speaker speaker);

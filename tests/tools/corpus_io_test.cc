@@ -448,5 +448,141 @@ TEST(RedactedCallJsonTest, WritesCorpusShapeWithRedactedWords) {
   EXPECT_TRUE(back[0].entities.empty());
 }
 
+// The writers build lines by hand; they must give exactly what nlohmann's
+// ordered_json::dump(-1, ' ', false, replace) gave, for any string and double.
+const std::string kAwkwardStrings[] = {
+    "plain",
+    "quote \" backslash \\ slash /",
+    std::string("controls \b\f\n\r\t \x01\x1f \x7f nul:") + std::string(1, '\0') + "end",
+    "Zo\xc3\xab \xe2\x80\x99 \xf0\x9f\x98\x80",  // 2-, 3- and 4-byte characters.
+    "bad \xff byte",
+    "cut \xc3",
+    "overlong \xc0\xaf and surrogate \xed\xa0\x80",
+    "",
+};
+
+std::string NlohmannDump(const nlohmann::ordered_json& j) {
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+TEST(EventJsonTest, EscapesLikeNlohmann) {
+  const double confidences[] = {0.99, 1.0, 0.0, -0.0, 1e-7, 0.1 + 0.2, 123456789.125};
+  size_t k = 0;
+  for (const std::string& text : kAwkwardStrings) {
+    SCOPED_TRACE(k);
+    v1::DetectionEvent e = SampleEvent();
+    e.set_call_id(text);
+    e.set_detector(text);
+    e.set_pseudonym(text.empty() ? "" : text + "p");
+    e.set_confidence(confidences[k++ % (sizeof(confidences) / sizeof(double))]);
+    nlohmann::ordered_json want;
+    want["call_id"] = e.call_id();
+    want["type"] = "ZA_ID_NUMBER";
+    want["confidence"] = e.confidence();
+    want["spans"] = nlohmann::ordered_json::array();
+    for (const v1::Span& s : e.spans()) {
+      want["spans"].push_back({{"seq", s.seq()}, {"start", s.start()}, {"end", s.end()}});
+    }
+    want["audio"] = nlohmann::ordered_json::array();
+    want["audio"].push_back({{"speaker", "CUSTOMER"}, {"start_ms", 9120}, {"end_ms", 14870}});
+    if (!e.detector().empty()) want["detector"] = e.detector();
+    want["confirmed"] = true;
+    want["mute_audio"] = false;
+    if (!e.pseudonym().empty()) want["pseudonym"] = e.pseudonym();
+    EXPECT_EQ(EventToJsonLine(e), NlohmannDump(want));
+  }
+}
+
+TEST(RedactedCallJsonTest, EscapesLikeNlohmann) {
+  std::vector<CorpusCall> calls;
+  ASSERT_TRUE(ReadAll(BaseCall().dump(), &calls).ok());
+  const v1::Call& original = calls[0].call;
+  for (const std::string& text : kAwkwardStrings) {
+    v1::RedactedCall rc;
+    v1::RedactedChunk* r = rc.add_chunks();
+    r->set_seq(1);
+    r->set_source(v1::TRANSCRIPT);
+    r->set_speaker(v1::CUSTOMER);
+    r->set_text("x " + text);  // Two tokens for two words, unless text has spaces.
+    nlohmann::ordered_json chunk;
+    chunk["seq"] = 1;
+    chunk["source"] = "TRANSCRIPT";
+    chunk["speaker"] = "CUSTOMER";
+    chunk["is_final"] = false;
+    chunk["text"] = r->text();
+    const auto tokens = WhitespaceTokens(r->text());
+    if (tokens.size() == 2) {
+      chunk["words"] = nlohmann::ordered_json::array();
+      for (size_t i = 0; i < 2; ++i) {
+        nlohmann::ordered_json w;
+        w["text"] = r->text().substr(tokens[i].first, tokens[i].second - tokens[i].first);
+        w["start_ms"] = original.chunks(1).words(static_cast<int>(i)).start_ms();
+        w["end_ms"] = original.chunks(1).words(static_cast<int>(i)).end_ms();
+        chunk["words"].push_back(w);
+      }
+    }
+    nlohmann::ordered_json want;
+    want["call_id"] = text;
+    want["chunks"] = nlohmann::ordered_json::array({chunk});
+    EXPECT_EQ(RedactedCallToJsonLine(text, rc, original), NlohmannDump(want));
+  }
+}
+
+// ReadCorpusText (whole text in memory) and ReadCorpus (a stream) agree on calls, line
+// numbers, blank lines, CRLF and a last line without a newline.
+TEST(ReadCorpusTextTest, AgreesWithTheStreamReader) {
+  const std::string good = BaseCall().dump();
+  const std::string text = "\n" + good + "\r\n  \n" + good + "\n" + good;
+  std::vector<CorpusCall> from_stream, from_text;
+  ASSERT_TRUE(ReadAll(text, &from_stream).ok());
+  ASSERT_TRUE(ReadCorpusText(text, "t.jsonl", [&](CorpusCall&& c) {
+                from_text.push_back(std::move(c));
+                return absl::OkStatus();
+              }).ok());
+  ASSERT_EQ(from_text.size(), 3u);
+  ASSERT_EQ(from_stream.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(from_text[i].call.SerializeAsString(), from_stream[i].call.SerializeAsString());
+    EXPECT_EQ(from_text[i].entities.size(), from_stream[i].entities.size());
+  }
+  const std::string bad = good + "\r\n\n{\"call_id\": \"c1\", \"chunks\": [secret]}\n" + good;
+  absl::Status s = ReadCorpusText(bad, "t.jsonl", [](CorpusCall&&) { return absl::OkStatus(); });
+  EXPECT_THAT(std::string(s.message()), HasSubstr("t.jsonl:3: invalid JSON at byte 30"));
+  ExpectNoText(std::string(s.message()));
+  std::vector<CorpusCall> ignored;
+  EXPECT_EQ(ReadAll(bad, &ignored), s);
+}
+
+// As with nlohmann, a repeated key's last value counts and null means absent.
+TEST(ReadCorpusTest, RepeatedKeyLastValueCounts) {
+  std::vector<CorpusCall> calls;
+  ASSERT_TRUE(ReadAll(R"({"call_id": "a", "chunks": [], "call_id": "b"})", &calls).ok());
+  EXPECT_EQ(calls[0].call.config().call_id(), "b");
+  json call = BaseCall();
+  std::string line = call.dump();
+  // A word whose start_ms is given twice: the second (bad) value is the one read.
+  const std::string word = R"({"end_ms":100,"start_ms":0,"text":"my"})";  // Keys sorted.
+  ASSERT_NE(line.find(word), std::string::npos);
+  line.replace(line.find(word), word.size(),
+               R"({"end_ms":100,"start_ms":0,"text":"my","start_ms":null})");
+  absl::Status s = ReadAll(line, &calls);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("chunks[0].words[0].start_ms: missing"));
+}
+
+TEST(ReadWholeStreamTest, ReadsFilesAndPipesWhole) {
+  std::string big(200000, 'x');
+  big += "end";
+  std::istringstream in(big);
+  std::string out;
+  ASSERT_TRUE(ReadWholeStream(in, "s", &out).ok());
+  EXPECT_EQ(out, big);
+  // From where the stream is, not from its start.
+  std::istringstream part("skip rest");
+  std::string word;
+  part >> word;
+  ASSERT_TRUE(ReadWholeStream(part, "s", &out).ok());
+  EXPECT_EQ(out, " rest");
+}
+
 }  // namespace
 }  // namespace callredact
