@@ -61,6 +61,10 @@ struct CompiledPattern {
   Validator validator = nullptr;
   std::unique_ptr<RE2> re2;
   unsigned int max_width = 0;
+  // The regex is `\b\d{m}\b` or `\b\d{m,n}\b`: a match is a whole run of digits, so
+  // its start is found by walking back over the digits instead of asking RE2 (most
+  // Hyperscan hits are of these patterns; RE2 was 12% of Detect).
+  bool digit_run = false;
 };
 
 struct CompiledCue {
@@ -163,6 +167,8 @@ absl::Status EngineImpl::Load(const std::string& dir) {
     opts.set_log_errors(false);
     cp.re2 = std::make_unique<RE2>(p.regex(), opts);
     if (!cp.re2->ok()) return absl::InvalidArgumentError(where + "bad regex: " + cp.re2->error());
+    static const RE2 kDigitRun(R"(\\b\\d\{\d+(,\d+)?\}\\b)");
+    cp.digit_run = RE2::FullMatch(p.regex(), kDigitRun);
     patterns.push_back(std::move(cp));
     exprs.push_back({p.regex(), HS_FLAG_CASELESS, static_cast<unsigned int>(i)});
   }
@@ -286,20 +292,27 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
     const CompiledPattern& p = patterns[id];
     size_t lo = p.max_width == UINT_MAX || p.max_width > to ? (to > 256 ? to - 256 : 0)
                                                             : to - p.max_width;
-    re2::StringPiece match;
-    size_t start = lo;
-    bool found = false;
-    for (int tries = 0; tries < 64 && start < to; ++tries) {
-      if (!p.re2->Match(view.text, start, to, RE2::UNANCHORED, &match, 1)) break;
-      size_t mb = static_cast<size_t>(match.data() - view.text.data());
-      if (mb + match.size() == to) {
-        found = true;
-        break;
+    size_t b = to;
+    if (p.digit_run) {
+      // Hyperscan matched, so the run of digits ending at `to` is the match.
+      while (b > 0 && view.text[b - 1] >= '0' && view.text[b - 1] <= '9') --b;
+    } else {
+      re2::StringPiece match;
+      size_t start = lo;
+      bool found = false;
+      for (int tries = 0; tries < 64 && start < to; ++tries) {
+        if (!p.re2->Match(view.text, start, to, RE2::UNANCHORED, &match, 1)) break;
+        size_t mb = static_cast<size_t>(match.data() - view.text.data());
+        if (mb + match.size() == to) {
+          found = true;
+          break;
+        }
+        start = mb + 1;
       }
-      start = mb + 1;
+      if (!found || match.empty()) continue;
+      b = static_cast<size_t>(match.data() - view.text.data());
     }
-    if (!found || match.empty()) continue;
-    size_t b = static_cast<size_t>(match.data() - view.text.data());
+    if (b == to) continue;
     Candidate c{&p, b, to, 0, 0, 0, "", ""};
     if (!token_range(b, to, &c.first_token, &c.last_token)) continue;
     // Amounts and durations: a unit word right after the number.
