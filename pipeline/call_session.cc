@@ -99,6 +99,20 @@ size_t LeftContextWords(const Engine& engine) {
   return std::max(window + longest, kNameLookBackWords);
 }
 
+// What a RedactedChunk needs of its input chunk: not the word timings, which its
+// tokens already hold, so a held chunk does not keep a copy of them.
+struct ChunkText {
+  uint64_t seq = 0;
+  v1::Source source = v1::SOURCE_UNSPECIFIED;
+  v1::Speaker speaker = v1::SPEAKER_UNSPECIFIED;
+  bool is_final = true;
+  std::string text;
+
+  static ChunkText Of(const v1::Chunk& c) {
+    return {c.seq(), c.source(), c.speaker(), c.is_final(), c.text()};
+  }
+};
+
 int StreamIndex(const v1::Chunk& c) {
   if (c.source() == v1::SCREEN) return 2;
   return c.speaker() == v1::AGENT ? 0 : 1;
@@ -110,7 +124,7 @@ int StreamIndex(const v1::Chunk& c) {
 class StreamState {
  public:
   struct Pending {
-    v1::Chunk chunk;
+    ChunkText chunk;
     CallSession::Clock::time_point arrived;
     uint64_t token_begin = 0, token_end = 0;  // Absolute token indices.
     std::vector<Part> parts;
@@ -137,7 +151,7 @@ class StreamState {
     const bool customer = chunk.speaker() == v1::CUSTOMER;
     for (Token& t : fresh) t.expectation = customer ? dialogue_.expectation : 0;
     Pending p;
-    p.chunk = chunk;
+    p.chunk = ChunkText::Of(chunk);
     p.arrived = now;
     p.token_begin = base_ + tokens_.size();
     p.token_end = p.token_begin + fresh.size();
@@ -160,7 +174,7 @@ class StreamState {
     tokens_ = Tokenize(chunk, Break::kHard);
     base_ = committed_ = 0;
     Pending p;
-    p.chunk = chunk;
+    p.chunk = ChunkText::Of(chunk);
     p.arrived = now;
     p.token_begin = 0;
     p.token_end = tokens_.size();
@@ -211,7 +225,7 @@ class StreamState {
       }
     }
     v1::RedactedChunk out;
-    FillChunk(chunk, parts, &out);
+    FillChunk(ChunkText::Of(chunk), std::move(parts), &out);
     ready->push_back(std::move(out));
     return absl::OkStatus();
   }
@@ -244,7 +258,7 @@ class StreamState {
         std::vector<Part> dparts;
         AddParts(tokens_, d, 0, &dparts);
         for (const Part& part : dparts) {
-          if (part.seq == p.chunk.seq()) parts.push_back(part);
+          if (part.seq == p.chunk.seq) parts.push_back(part);
         }
         if (ChunkOfToken(base_ + d.last_token) == &p) {
           v1::DetectionEvent e = MakeEvent(d);
@@ -276,7 +290,7 @@ class StreamState {
         }
       }
       v1::RedactedChunk out;
-      FillChunk(p.chunk, parts, &out);
+      FillChunk(p.chunk, std::move(parts), &out);
       out.set_provisional(true);
       for (auto& e : p.events) *out.add_events() = std::move(e);
       ready->push_back(std::move(out));
@@ -353,7 +367,7 @@ class StreamState {
     while (!pending_.empty() && pending_.front().token_end <= committed_) {
       Pending& p = pending_.front();
       v1::RedactedChunk out;
-      FillChunk(p.chunk, p.parts, &out);
+      FillChunk(p.chunk, std::move(p.parts), &out);
       for (auto& e : orphan_events_) *out.add_events() = std::move(e);
       orphan_events_.clear();
       for (auto& e : p.events) *out.add_events() = std::move(e);
@@ -414,7 +428,7 @@ class StreamState {
   }
   Pending* ChunkOfSeq(uint64_t seq) {
     for (Pending& p : pending_) {
-      if (p.chunk.seq() == seq) return &p;
+      if (p.chunk.seq == seq) return &p;
     }
     return nullptr;
   }
@@ -463,18 +477,18 @@ class StreamState {
     return e;
   }
 
-  void FillChunk(const v1::Chunk& chunk, std::vector<Part> parts, v1::RedactedChunk* out) const {
-    out->set_seq(chunk.seq());
-    out->set_source(chunk.source());
-    out->set_speaker(chunk.speaker());
-    out->set_is_final(chunk.is_final());
+  void FillChunk(const ChunkText& chunk, std::vector<Part> parts, v1::RedactedChunk* out) const {
+    out->set_seq(chunk.seq);
+    out->set_source(chunk.source);
+    out->set_speaker(chunk.speaker);
+    out->set_is_final(chunk.is_final);
     std::sort(parts.begin(), parts.end(),
               [](const Part& a, const Part& b) { return a.start < b.start; });
-    const std::string& text = chunk.text();
+    const std::string& text = chunk.text;
     std::string redacted;
     uint32_t pos = 0;
     for (const Part& part : parts) {
-      if (part.seq != chunk.seq()) continue;  // Another chunk's part of the same entity.
+      if (part.seq != chunk.seq) continue;  // Another chunk's part of the same entity.
       if (part.start >= part.end || part.end > text.size()) {
         // Cannot happen by construction; if it does, nothing of the chunk goes out.
         out->set_text("[REDACTED]");
@@ -606,7 +620,7 @@ absl::Status CallSession::AddFinalTranscript(const v1::Chunk& chunk, StreamState
                                              std::vector<v1::RedactedChunk>* ready) {
   const int me = chunk.speaker() == v1::AGENT ? 0 : 1;
   const int other = 1 - me;
-  const size_t words = SplitWords(chunk.text()).size();
+  const size_t words = CountWords(chunk.text());
   const bool question = chunk.text().find('?') != std::string::npos;
   const bool new_turn = words_since_other_[me] > kShortUtteranceWords || asked_[me];
   words_since_other_[me] = 0;
