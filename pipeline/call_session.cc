@@ -10,10 +10,25 @@
 namespace callredact {
 namespace {
 
-// Tokens kept before the committed point as left context for cues. Larger than any
-// cue window plus the longest cue phrase, so a window re-started at the committed point
-// sees what the whole stream would have shown it.
-constexpr size_t kLeftContextTokens = 24;
+// Left context: the tokens before the committed point that a later window still shows
+// Detect, so that a window re-started there finds what one over the whole stream would
+// (DESIGN.md, invariant 2). It is measured in words (tokens that are not punctuation:
+// "ID ........ 800..." has one word before the number), because that is what Detect
+// looks back over:
+//  - engine.cc: the nearest cue before a candidate, at most `cue_window_words` words
+//    away on the same line, and the cue phrase itself (up to the pack's longest);
+//    LeftContextWords() derives this budget from the pack;
+//  - name_address_detector.cc, within a turn: a name cue of up to six words and three
+//    skipped units before a name, an answer's lead-in of up to eight units after its
+//    turn start, an address cue of up to four words and three units before an address;
+//    all within kNameLookBackWords.
+// Nothing looks back across a turn break ('\n' in the view: no cue, pattern or number
+// spans it) except the name and address detector, which reads the last units of the
+// speaker's previous turn: a one-word name cue, title or relation with the word before
+// it ("my wife" | "Thandi"), or an address cue of up to four words and the two units
+// after it. So before the start of the current turn only kTurnLookBackWords are kept.
+constexpr size_t kNameLookBackWords = 10;
+constexpr size_t kTurnLookBackWords = 6;
 // Agent utterances this short ("okay", "go ahead") keep the dialogue expectation.
 constexpr size_t kShortUtteranceWords = 3;
 
@@ -57,6 +72,47 @@ uint32_t ContextBitOf(v1::EntityType type) {
   return 0;
 }
 
+// SplitWords(text).size() without the vector: runs of non-space characters.
+size_t CountWords(std::string_view text) {
+  size_t words = 0;
+  bool in_word = false;
+  for (char c : text) {
+    const bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+    if (!space && !in_word) ++words;
+    in_word = !space;
+  }
+  return words;
+}
+
+// Words of left context a later window needs for cues: the cue window plus the longest
+// cue phrase (a cue that ends within the window may start before it).
+size_t LeftContextWords(const Engine& engine) {
+  const v1::DetectorPack& pack = engine.pack();
+  size_t longest = 0;
+  for (const v1::Cue& cue : pack.cue()) {
+    for (const std::string& phrase : cue.phrase()) {
+      longest = std::max(longest, CountWords(phrase));
+    }
+  }
+  // engine.cc uses 8 when the pack leaves the window unset.
+  const size_t window = pack.cue_window_words() ? pack.cue_window_words() : 8;
+  return std::max(window + longest, kNameLookBackWords);
+}
+
+// What a RedactedChunk needs of its input chunk: not the word timings, which its
+// tokens already hold, so a held chunk does not keep a copy of them.
+struct ChunkText {
+  uint64_t seq = 0;
+  v1::Source source = v1::SOURCE_UNSPECIFIED;
+  v1::Speaker speaker = v1::SPEAKER_UNSPECIFIED;
+  bool is_final = true;
+  std::string text;
+
+  static ChunkText Of(const v1::Chunk& c) {
+    return {c.seq(), c.source(), c.speaker(), c.is_final(), c.text()};
+  }
+};
+
 int StreamIndex(const v1::Chunk& c) {
   if (c.source() == v1::SCREEN) return 2;
   return c.speaker() == v1::AGENT ? 0 : 1;
@@ -68,7 +124,7 @@ int StreamIndex(const v1::Chunk& c) {
 class StreamState {
  public:
   struct Pending {
-    v1::Chunk chunk;
+    ChunkText chunk;
     CallSession::Clock::time_point arrived;
     uint64_t token_begin = 0, token_end = 0;  // Absolute token indices.
     std::vector<Part> parts;
@@ -76,8 +132,12 @@ class StreamState {
   };
 
   StreamState(const Engine& engine, const Policy& policy, const SessionOptions& options,
-              DialogueState& dialogue)
-      : engine_(engine), policy_(policy), options_(options), dialogue_(dialogue) {}
+              DialogueState& dialogue, size_t left_context_words)
+      : engine_(engine),
+        policy_(policy),
+        options_(options),
+        dialogue_(dialogue),
+        left_context_words_(left_context_words) {}
 
   // A final chunk of a TRANSCRIPT stream.
   // `new_turn`: the other speaker spoke since this stream's last chunk, so nothing open
@@ -91,7 +151,7 @@ class StreamState {
     const bool customer = chunk.speaker() == v1::CUSTOMER;
     for (Token& t : fresh) t.expectation = customer ? dialogue_.expectation : 0;
     Pending p;
-    p.chunk = chunk;
+    p.chunk = ChunkText::Of(chunk);
     p.arrived = now;
     p.token_begin = base_ + tokens_.size();
     p.token_end = p.token_begin + fresh.size();
@@ -114,7 +174,7 @@ class StreamState {
     tokens_ = Tokenize(chunk, Break::kHard);
     base_ = committed_ = 0;
     Pending p;
-    p.chunk = chunk;
+    p.chunk = ChunkText::Of(chunk);
     p.arrived = now;
     p.token_begin = 0;
     p.token_end = tokens_.size();
@@ -165,7 +225,7 @@ class StreamState {
       }
     }
     v1::RedactedChunk out;
-    FillChunk(chunk, parts, &out);
+    FillChunk(ChunkText::Of(chunk), std::move(parts), &out);
     ready->push_back(std::move(out));
     return absl::OkStatus();
   }
@@ -198,7 +258,7 @@ class StreamState {
         std::vector<Part> dparts;
         AddParts(tokens_, d, 0, &dparts);
         for (const Part& part : dparts) {
-          if (part.seq == p.chunk.seq()) parts.push_back(part);
+          if (part.seq == p.chunk.seq) parts.push_back(part);
         }
         if (ChunkOfToken(base_ + d.last_token) == &p) {
           v1::DetectionEvent e = MakeEvent(d);
@@ -230,7 +290,7 @@ class StreamState {
         }
       }
       v1::RedactedChunk out;
-      FillChunk(p.chunk, parts, &out);
+      FillChunk(p.chunk, std::move(parts), &out);
       out.set_provisional(true);
       for (auto& e : p.events) *out.add_events() = std::move(e);
       ready->push_back(std::move(out));
@@ -307,21 +367,41 @@ class StreamState {
     while (!pending_.empty() && pending_.front().token_end <= committed_) {
       Pending& p = pending_.front();
       v1::RedactedChunk out;
-      FillChunk(p.chunk, p.parts, &out);
+      FillChunk(p.chunk, std::move(p.parts), &out);
       for (auto& e : orphan_events_) *out.add_events() = std::move(e);
       orphan_events_.clear();
       for (auto& e : p.events) *out.add_events() = std::move(e);
       ready->push_back(std::move(out));
       pending_.pop_front();
     }
-    // Drop tokens no longer needed: keep left context before the committed point.
-    uint64_t keep_from = committed_ > kLeftContextTokens ? committed_ - kLeftContextTokens : 0;
+    // Drop tokens no longer needed: keep left context before the committed point, and
+    // every token of a held chunk.
+    uint64_t keep_from = LeftContextStart();
     if (!pending_.empty()) keep_from = std::min(keep_from, pending_.front().token_begin);
     if (keep_from > base_) {
       tokens_.erase(tokens_.begin(), tokens_.begin() + static_cast<long>(keep_from - base_));
       base_ = keep_from;
     }
     return absl::OkStatus();
+  }
+
+  // The first token of the left context before the committed point: back over
+  // left_context_words_ words, but no more than kTurnLookBackWords words before the
+  // start of the current turn (see kNameLookBackWords). Punctuation right before the
+  // first kept word is kept with it.
+  uint64_t LeftContextStart() const {
+    size_t budget = left_context_words_, words = 0;
+    uint64_t k = committed_;
+    while (k > base_) {
+      const Token& t = tokens_[k - 1 - base_];
+      if (!t.punct) {
+        if (words == budget) break;
+        ++words;
+      }
+      --k;
+      if (t.brk >= Break::kTurn) budget = std::min(budget, words + kTurnLookBackWords);
+    }
+    return k;
   }
 
   // Splits a detection over the chunks it spans. Parts whose chunk is not held any
@@ -348,7 +428,7 @@ class StreamState {
   }
   Pending* ChunkOfSeq(uint64_t seq) {
     for (Pending& p : pending_) {
-      if (p.chunk.seq() == seq) return &p;
+      if (p.chunk.seq == seq) return &p;
     }
     return nullptr;
   }
@@ -397,18 +477,18 @@ class StreamState {
     return e;
   }
 
-  void FillChunk(const v1::Chunk& chunk, std::vector<Part> parts, v1::RedactedChunk* out) const {
-    out->set_seq(chunk.seq());
-    out->set_source(chunk.source());
-    out->set_speaker(chunk.speaker());
-    out->set_is_final(chunk.is_final());
+  void FillChunk(const ChunkText& chunk, std::vector<Part> parts, v1::RedactedChunk* out) const {
+    out->set_seq(chunk.seq);
+    out->set_source(chunk.source);
+    out->set_speaker(chunk.speaker);
+    out->set_is_final(chunk.is_final);
     std::sort(parts.begin(), parts.end(),
               [](const Part& a, const Part& b) { return a.start < b.start; });
-    const std::string& text = chunk.text();
+    const std::string& text = chunk.text;
     std::string redacted;
     uint32_t pos = 0;
     for (const Part& part : parts) {
-      if (part.seq != chunk.seq()) continue;  // Another chunk's part of the same entity.
+      if (part.seq != chunk.seq) continue;  // Another chunk's part of the same entity.
       if (part.start >= part.end || part.end > text.size()) {
         // Cannot happen by construction; if it does, nothing of the chunk goes out.
         out->set_text("[REDACTED]");
@@ -436,6 +516,7 @@ class StreamState {
   const Policy& policy_;
   const SessionOptions& options_;
   DialogueState& dialogue_;
+  const size_t left_context_words_;  // LeftContextWords() of the engine.
   std::deque<Pending> pending_;
   std::vector<v1::DetectionEvent> orphan_events_;
   std::vector<Token> tokens_;
@@ -449,7 +530,10 @@ class StreamState {
 
 CallSession::CallSession(std::shared_ptr<const Engine> engine,
                          std::shared_ptr<const Policy> policy, SessionOptions options)
-    : engine_(std::move(engine)), policy_(std::move(policy)), options_(std::move(options)) {}
+    : engine_(std::move(engine)),
+      policy_(std::move(policy)),
+      options_(std::move(options)),
+      left_context_words_(LeftContextWords(*engine_)) {}
 
 CallSession::~CallSession() = default;
 
@@ -457,7 +541,10 @@ void CallSession::SetFaultHookForTesting(FaultHook hook) { g_fault_hook = hook; 
 
 StreamState& CallSession::StreamFor(const v1::Chunk& chunk) {
   auto& s = streams_[StreamIndex(chunk)];
-  if (!s) s = std::make_unique<StreamState>(*engine_, *policy_, options_, dialogue_);
+  if (!s) {
+    s = std::make_unique<StreamState>(*engine_, *policy_, options_, dialogue_,
+                                      left_context_words_);
+  }
   return *s;
 }
 
@@ -533,7 +620,7 @@ absl::Status CallSession::AddFinalTranscript(const v1::Chunk& chunk, StreamState
                                              std::vector<v1::RedactedChunk>* ready) {
   const int me = chunk.speaker() == v1::AGENT ? 0 : 1;
   const int other = 1 - me;
-  const size_t words = SplitWords(chunk.text()).size();
+  const size_t words = CountWords(chunk.text());
   const bool question = chunk.text().find('?') != std::string::npos;
   const bool new_turn = words_since_other_[me] > kShortUtteranceWords || asked_[me];
   words_since_other_[me] = 0;

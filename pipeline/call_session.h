@@ -86,6 +86,8 @@ class CallSession {
   std::shared_ptr<const Engine> engine_;
   std::shared_ptr<const Policy> policy_;
   SessionOptions options_;
+  // Words of left context each stream keeps for its next window (call_session.cc).
+  size_t left_context_words_;
   DialogueState dialogue_;
   std::unique_ptr<StreamState> streams_[3];  // AGENT, CUSTOMER, SCREEN.
   bool have_seq_ = false;
