@@ -57,13 +57,6 @@ struct ServerOptions {
   bool quiet = false;      // --quiet: no INFO log lines
 };
 
-// Parses the flags of `callredact serve` (args excludes the program and subcommand).
-absl::StatusOr<ServerOptions> ParseServeFlags(const std::vector<std::string>& args);
-std::string ServeUsage();
-// Entry point of `callredact serve`: argv[0] is ignored (program or "serve"), flags follow.
-// Returns the process exit code (0 after a clean drain, 2 on usage error, 1 on failure).
-int ServeMain(int argc, char** argv);
-
 // Whether `listen` (HOST:PORT, [V6]:PORT, unix:PATH) is a loopback or local address.
 bool IsLoopbackAddress(const std::string& listen);
 

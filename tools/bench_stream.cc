@@ -36,6 +36,7 @@
 #include "pipeline/policy.h"
 #include "pipeline/server.h"
 #include "tools/corpus_io.h"
+#include "tools/flags.h"
 
 namespace callredact {
 namespace {
@@ -748,70 +749,27 @@ session over the same chunks; with --target the server must run the default mode
 
 absl::StatusOr<BenchStreamOptions> ParseBenchStreamFlags(const std::vector<std::string>& args) {
   BenchStreamOptions o;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string flag = args[i], value;
-    if (flag == "--spawn") {
-      o.spawn = true;
-      continue;
-    }
-    if (flag == "--search") {
-      o.search = true;
-      continue;
-    }
-    if (size_t eq = flag.find('='); eq != std::string::npos) {
-      value = flag.substr(eq + 1);
-      flag = flag.substr(0, eq);
-    } else if (flag.rfind("--", 0) == 0) {
-      if (i + 1 >= args.size()) return absl::InvalidArgumentError(flag + ": missing value");
-      value = args[++i];
-    } else {
-      return absl::InvalidArgumentError(absl::StrCat("unexpected argument ", flag));
-    }
-    auto to_int = [&](int lo, int hi, int* out) -> absl::Status {
-      if (!absl::SimpleAtoi(value, out) || *out < lo || *out > hi) {
-        return absl::InvalidArgumentError(absl::StrCat(flag, ": a number in ", lo, "..", hi));
-      }
-      return absl::OkStatus();
-    };
-    auto to_double = [&](double lo, double* out) -> absl::Status {
-      if (!absl::SimpleAtod(value, out) || *out < lo) {
-        return absl::InvalidArgumentError(absl::StrCat(flag, ": a number >= ", lo));
-      }
-      return absl::OkStatus();
-    };
-    absl::Status st;
-    if (flag == "--target") {
-      o.target = value;
-    } else if (flag == "--server-pid") {
-      st = to_int(1, INT32_MAX, &o.server_pid);
-    } else if (flag == "--calls") {
-      st = to_int(1, 1000000, &o.calls);
-    } else if (flag == "--max-calls") {
-      st = to_int(1, 1000000, &o.max_calls);
-    } else if (flag == "--duration") {
-      st = to_double(0.1, &o.duration_s);
-    } else if (flag == "--ramp") {
-      st = to_double(0, &o.ramp_s);
-    } else if (flag == "--corpus") {
-      o.corpus_file = value;
-    } else if (flag == "--channels") {
-      st = to_int(1, 256, &o.channels);
-    } else if (flag == "--workers") {
-      st = to_int(0, 1024, &o.workers);
-    } else if (flag == "--policy") {
-      o.policy = value;
-    } else if (flag == "--p99-ms") {
-      st = to_double(0.001, &o.p99_ms);
-    } else if (flag == "--json") {
-      o.json_file = value;
-    } else if (flag == "--seed") {
-      int s = 0;
-      st = to_int(0, INT32_MAX, &s);
-      o.seed = static_cast<uint64_t>(s);
-    } else {
-      return absl::InvalidArgumentError(absl::StrCat("unknown flag: ", flag));
-    }
-    if (!st.ok()) return st;
+  FlagSet flags;
+  flags.Bool("spawn", &o.spawn)
+      .Bool("search", &o.search)
+      .String("target", &o.target)
+      .Uint("server-pid", 1, INT32_MAX, &o.server_pid)
+      .Uint("calls", 1, 1000000, &o.calls)
+      .Uint("max-calls", 1, 1000000, &o.max_calls)
+      .Double("duration", 0.1, &o.duration_s)
+      .Double("ramp", 0, &o.ramp_s)
+      .String("corpus", &o.corpus_file)
+      .Uint("channels", 1, 256, &o.channels)
+      .Uint("workers", 0, 1024, &o.workers)
+      .String("policy", &o.policy)
+      .Double("p99-ms", 0.001, &o.p99_ms)
+      .String("json", &o.json_file)
+      .Uint("seed", 0, INT32_MAX, &o.seed);
+  std::vector<std::string> positional;
+  absl::Status st = flags.Parse(args, &positional);
+  if (!st.ok()) return st;
+  if (!positional.empty()) {
+    return absl::InvalidArgumentError("bench-stream takes no arguments, only flags");
   }
   if (o.spawn == !o.target.empty()) {
     return absl::InvalidArgumentError("give exactly one of --spawn and --target");

@@ -1,10 +1,10 @@
 #include "tools/cli.h"
 
-#include <algorithm>
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
 #include "pipeline/keys.h"
+#include "tools/flags.h"
 
 namespace callredact {
 
@@ -12,33 +12,19 @@ absl::StatusOr<Args> ParseArgs(int argc, char** argv, int first,
                                const std::vector<std::string>& value_flags,
                                const std::vector<std::string>& bool_flags) {
   Args args;
-  auto known = [](const std::vector<std::string>& v, const std::string& n) {
-    return std::find(v.begin(), v.end(), n) != v.end();
-  };
-  for (int i = first; i < argc; ++i) {
-    std::string a = argv[i];
-    if (a.rfind("--", 0) != 0 || a == "--") {
-      args.positional.push_back(a);
-      continue;
-    }
-    std::string name = a.substr(2), value;
-    size_t eq = name.find('=');
-    bool has_value = eq != std::string::npos;
-    if (has_value) {
-      value = name.substr(eq + 1);
-      name = name.substr(0, eq);
-    }
-    if (known(value_flags, name)) {
-      if (!has_value) {
-        if (i + 1 >= argc) return absl::InvalidArgumentError("--" + name + " needs a value");
-        value = argv[++i];
-      }
-    } else if (known(bool_flags, name)) {
-      if (!has_value) value = "true";
-    } else {
-      return absl::InvalidArgumentError("unknown flag --" + name);
-    }
-    args.flags[name] = value;
+  FlagSet flags;
+  for (const std::string& name : value_flags) {
+    flags.Custom(name, [&args, name](const std::string& v) {
+      args.flags[name] = v;
+      return absl::OkStatus();
+    });
+  }
+  std::map<std::string, bool> bools;  // Node addresses are stable.
+  for (const std::string& name : bool_flags) flags.Bool(name, &bools[name]);
+  absl::Status st = flags.Parse(argc, argv, first, &args.positional);
+  if (!st.ok()) return st;
+  for (const auto& [name, on] : bools) {
+    if (on) args.flags[name] = "true";
   }
   return args;
 }

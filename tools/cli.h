@@ -14,8 +14,9 @@
 
 namespace callredact {
 
-// "--name value", "--name=value" and bare "--flag" (value "true"); everything else is
-// positional. `value_flags` lists the flags that take a value.
+// The flags of a subcommand as strings (tools/flags.h gives the syntax and errors):
+// `value_flags` take a value, `bool_flags` are bare; Has() is true for a given value
+// flag and for a boolean flag that is on.
 struct Args {
   std::map<std::string, std::string> flags;
   std::vector<std::string> positional;

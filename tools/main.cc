@@ -3,10 +3,10 @@
 #include <cstring>
 #include <iostream>
 
-#include "pipeline/server.h"
 #include "tools/bench_stream.h"
 #include "tools/commands.h"
 #include "tools/replay.h"
+#include "tools/serve_command.h"
 
 namespace {
 

@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "grpcpp/grpcpp.h"
 #include "tools/corpus_io.h"
+#include "tools/flags.h"
 
 namespace callredact {
 
@@ -129,51 +130,27 @@ CORPUS.jsonl may be "-" for stdin. Redacted calls go to stdout as JSON lines.
 
 absl::StatusOr<ReplayOptions> ParseReplayFlags(const std::vector<std::string>& args) {
   ReplayOptions o;
+  FlagSet flags;
+  flags.String("target", &o.target)
+      .Custom("pace",
+              [&o](const std::string& v) {
+                if (v == "realtime") {
+                  o.pace = ReplayPace::kRealtime;
+                } else if (v == "fast") {
+                  o.pace = ReplayPace::kFast;
+                } else {
+                  return absl::InvalidArgumentError("realtime or fast");
+                }
+                return absl::OkStatus();
+              })
+      .Uint("concurrency", 1, 100000, &o.concurrency)
+      .String("events", &o.events_file)
+      .String("policy", &o.policy)
+      .String("tls-ca", &o.tls_ca_file)
+      .String("output", &o.output_file);
   std::vector<std::string> positional;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string flag = args[i];
-    std::string value;
-    bool has_value = false;
-    if (!absl::StartsWith(flag, "--") || flag == "-") {
-      positional.push_back(flag);
-      continue;
-    }
-    if (size_t eq = flag.find('='); eq != std::string::npos) {
-      value = flag.substr(eq + 1);
-      flag = flag.substr(0, eq);
-      has_value = true;
-    }
-    if (!has_value) {
-      if (i + 1 >= args.size()) return absl::InvalidArgumentError(flag + ": missing value");
-      value = args[++i];
-    }
-    if (flag == "--target") {
-      o.target = value;
-    } else if (flag == "--pace") {
-      if (value == "realtime") {
-        o.pace = ReplayPace::kRealtime;
-      } else if (value == "fast") {
-        o.pace = ReplayPace::kFast;
-      } else {
-        return absl::InvalidArgumentError("--pace: realtime or fast");
-      }
-    } else if (flag == "--concurrency") {
-      if (!absl::SimpleAtoi(value, &o.concurrency) || o.concurrency < 1 ||
-          o.concurrency > 100000) {
-        return absl::InvalidArgumentError("--concurrency: a number >= 1");
-      }
-    } else if (flag == "--events") {
-      o.events_file = value;
-    } else if (flag == "--policy") {
-      o.policy = value;
-    } else if (flag == "--tls-ca") {
-      o.tls_ca_file = value;
-    } else if (flag == "--output") {
-      o.output_file = value;
-    } else {
-      return absl::InvalidArgumentError(absl::StrCat("unknown flag: ", flag));
-    }
-  }
+  absl::Status st = flags.Parse(args, &positional);
+  if (!st.ok()) return st;
   if (o.target.empty()) return absl::InvalidArgumentError("--target: required");
   if (positional.size() != 1) {
     return absl::InvalidArgumentError("expected exactly one CORPUS.jsonl argument");

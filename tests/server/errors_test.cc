@@ -3,6 +3,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/server/server_testutil.h"
+#include "tools/serve_command.h"
 
 namespace callredact::testing {
 namespace {

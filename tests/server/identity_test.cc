@@ -11,6 +11,7 @@
 #include "gtest/gtest.h"
 #include "pipeline/access.h"
 #include "tests/server/server_testutil.h"
+#include "tools/serve_command.h"
 
 namespace callredact::testing {
 namespace {
