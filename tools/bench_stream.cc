@@ -781,21 +781,10 @@ absl::StatusOr<BenchStreamOptions> ParseBenchStreamFlags(const std::vector<std::
 }
 
 int BenchStreamMain(int argc, char** argv) {
-  std::vector<std::string> args;
-  for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
-  if (!args.empty() && args[0] == "bench-stream") args.erase(args.begin());
-  for (const std::string& a : args) {
-    if (a == "--help" || a == "-h") {
-      std::fputs(BenchStreamUsage().c_str(), stdout);
-      return 0;
-    }
-  }
-  auto options = ParseBenchStreamFlags(args);
-  if (!options.ok()) {
-    std::fprintf(stderr, "callredact bench-stream: %s\n%s",
-                 std::string(options.status().message()).c_str(), BenchStreamUsage().c_str());
-    return 2;
-  }
+  int code = 0;
+  std::optional<BenchStreamOptions> options = ParseSubcommand(
+      "bench-stream", argc, argv, BenchStreamUsage(), &ParseBenchStreamFlags, &code);
+  if (!options) return code;
   const BenchStreamOptions& o = *options;
   auto corpus = ReadCorpusFile(o.corpus_file);
   if (!corpus.ok()) {

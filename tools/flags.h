@@ -16,11 +16,14 @@
 #define CALLREDACT_TOOLS_FLAGS_H_
 
 #include <cstdint>
+#include <cstdio>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 
 namespace callredact {
 
@@ -60,6 +63,34 @@ class FlagSet {
                std::function<absl::Status(const std::string&)> set);
   std::vector<Flag> flags_;
 };
+
+// The common start of a subcommand whose flags `parse` reads into Options: argv[0] (the
+// program) and a leading `name` are skipped; "--help" or "-h" prints `usage` to stdout
+// (exit code 0); a parse error is printed to stderr with the usage (exit code 2). Returns
+// the options, or nullopt with `*exit_code` set when the process should exit.
+template <typename Options>
+std::optional<Options> ParseSubcommand(
+    const char* name, int argc, char** argv, const std::string& usage,
+    absl::StatusOr<Options> (*parse)(const std::vector<std::string>&), int* exit_code) {
+  std::vector<std::string> args;
+  for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
+  if (!args.empty() && args[0] == name) args.erase(args.begin());
+  for (const std::string& a : args) {
+    if (a == "--help" || a == "-h") {
+      std::fputs(usage.c_str(), stdout);
+      *exit_code = 0;
+      return std::nullopt;
+    }
+  }
+  absl::StatusOr<Options> options = parse(args);
+  if (!options.ok()) {
+    std::fprintf(stderr, "callredact %s: %s\n%s", name,
+                 std::string(options.status().message()).c_str(), usage.c_str());
+    *exit_code = 2;
+    return std::nullopt;
+  }
+  return std::move(*options);
+}
 
 }  // namespace callredact
 

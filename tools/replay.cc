@@ -252,21 +252,10 @@ int RunReplay(const ReplayOptions& options) {
 }
 
 int ReplayMain(int argc, char** argv) {
-  std::vector<std::string> args;
-  for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
-  if (!args.empty() && args[0] == "replay") args.erase(args.begin());
-  for (const std::string& a : args) {
-    if (a == "--help" || a == "-h") {
-      std::fputs(ReplayUsage().c_str(), stdout);
-      return 0;
-    }
-  }
-  absl::StatusOr<ReplayOptions> options = ParseReplayFlags(args);
-  if (!options.ok()) {
-    std::fprintf(stderr, "callredact replay: %s\n%s",
-                 std::string(options.status().message()).c_str(), ReplayUsage().c_str());
-    return 2;
-  }
+  int code = 0;
+  std::optional<ReplayOptions> options =
+      ParseSubcommand("replay", argc, argv, ReplayUsage(), &ParseReplayFlags, &code);
+  if (!options) return code;
   return RunReplay(*options);
 }
 

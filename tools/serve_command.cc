@@ -75,21 +75,10 @@ absl::StatusOr<ServerOptions> ParseServeFlags(const std::vector<std::string>& ar
 }
 
 int ServeMain(int argc, char** argv) {
-  std::vector<std::string> args;
-  for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
-  if (!args.empty() && args[0] == "serve") args.erase(args.begin());
-  for (const std::string& a : args) {
-    if (a == "--help" || a == "-h") {
-      std::fputs(ServeUsage().c_str(), stdout);
-      return 0;
-    }
-  }
-  absl::StatusOr<ServerOptions> options = ParseServeFlags(args);
-  if (!options.ok()) {
-    std::fprintf(stderr, "callredact serve: %s\n%s",
-                 std::string(options.status().message()).c_str(), ServeUsage().c_str());
-    return 2;
-  }
+  int code = 0;
+  std::optional<ServerOptions> options =
+      ParseSubcommand("serve", argc, argv, ServeUsage(), &ParseServeFlags, &code);
+  if (!options) return code;
   absl::Status s = RunServer(*options);
   if (!s.ok()) {
     std::fprintf(stderr, "callredact serve: %s\n", s.ToString().c_str());
