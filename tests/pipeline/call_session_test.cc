@@ -284,6 +284,32 @@ TEST_F(CallSessionTest, InterimAnsweredAtOnceWithOpenTailMasked) {
   EXPECT_EQ(EventsOf(out, v1::ZA_ID_NUMBER).size(), 1u);
 }
 
+// redactor.proto's contract: an interim answer may overtake an earlier final chunk of
+// its speaker that is still held; its redaction covers that chunk's open tail too, and
+// the held chunk still comes back once, complete, before the next final.
+TEST_F(CallSessionTest, InterimOvertakesAHeldFinalAndMasksItsTail) {
+  auto session = NewSession();
+  std::vector<v1::RedactedChunk> out;
+  ASSERT_TRUE(session->Add(Said(0, v1::AGENT, kIdQuestion, 1000), &out).ok());
+  out.clear();
+  ASSERT_TRUE(session->Add(Said(1, v1::CUSTOMER, Spoken(Id().substr(0, 6)), 4000), &out).ok());
+  EXPECT_TRUE(out.empty()) << "the open number is held";
+  ASSERT_TRUE(
+      session->Add(Said(2, v1::CUSTOMER, Spoken(Id().substr(6, 3)), 6000, false), &out).ok());
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].seq(), 2u);
+  EXPECT_FALSE(ShowsDigits(out[0].text()));
+  EXPECT_EQ(session->held_chunks(), 1u);
+  out.clear();
+  ASSERT_TRUE(session->Add(Said(3, v1::CUSTOMER, Spoken(Id().substr(6)), 6000), &out).ok());
+  ASSERT_TRUE(session->Finish(&out).ok());
+  ASSERT_GE(out.size(), 2u);
+  EXPECT_EQ(out[0].seq(), 1u);
+  EXPECT_EQ(out[1].seq(), 3u);
+  for (const auto& rc : out) EXPECT_FALSE(ShowsDigits(rc.text())) << "seq " << rc.seq();
+  EXPECT_EQ(EventsOf(out, v1::ZA_ID_NUMBER).size(), 1u);
+}
+
 TEST_F(CallSessionTest, ExpiredHoldReleasesMaskedThenCompletes) {
   options_.max_hold = 1500ms;
   auto session = NewSession();
