@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "pipeline/keys.h"
 #include "tools/flags.h"
@@ -27,6 +28,18 @@ absl::StatusOr<Args> ParseArgs(int argc, char** argv, int first,
     if (on) args.flags[name] = "true";
   }
   return args;
+}
+
+absl::Status Args::GetUint(const std::string& name, uint64_t min, uint64_t max,
+                           uint64_t* out) const {
+  auto it = flags.find(name);
+  if (it == flags.end()) return absl::OkStatus();
+  uint64_t n = 0;
+  if (!absl::SimpleAtoi(it->second, &n) || n < min || n > max) {
+    return absl::InvalidArgumentError(absl::StrCat("--", name, ": a number in ", min, "..", max));
+  }
+  *out = n;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::shared_ptr<const Engine>> LoadEngine(const Args& args) {

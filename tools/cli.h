@@ -25,6 +25,10 @@ struct Args {
     return it == flags.end() ? fallback : it->second;
   }
   bool Has(const std::string& name) const { return flags.count(name) > 0; }
+  // A whole-number flag in [min, max] into *out when given (left as is otherwise);
+  // the error names the flag ("--jobs: a number in 0..256"), as FlagSet's do.
+  absl::Status GetUint(const std::string& name, uint64_t min, uint64_t max,
+                       uint64_t* out) const;
 };
 absl::StatusOr<Args> ParseArgs(int argc, char** argv, int first,
                                const std::vector<std::string>& value_flags,

@@ -26,7 +26,12 @@ int RunMuteCommand(int argc, char** argv) {
   options.input_path = args->positional[0];
   options.output_path = args->positional[1];
   options.bleep = args->Has("bleep");
-  options.margin_ms = std::atoi(args->Get("margin-ms", "0").c_str());
+  uint64_t margin_ms = 0;
+  if (absl::Status st = args->GetUint("margin-ms", 0, 60000, &margin_ms); !st.ok()) {
+    std::cerr << "callredact mute: " << st.message() << "\n";
+    return 2;
+  }
+  options.margin_ms = static_cast<int64_t>(margin_ms);
   if (args->Has("speaker-channel")) {
     auto channels = ParseSpeakerChannels(args->Get("speaker-channel"));
     if (!channels.ok()) {

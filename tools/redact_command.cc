@@ -100,7 +100,12 @@ int RunRedactCommand(int argc, char** argv) {
     }
     options.input_dir = args->Get("input-dir");
     options.output_dir = args->Get("output-dir");
-    options.jobs = std::atoi(args->Get("jobs", "0").c_str());
+    uint64_t jobs = 0;
+    if (absl::Status st = args->GetUint("jobs", 0, 1024, &jobs); !st.ok()) {
+      std::cerr << "callredact redact: " << st.message() << "\n";
+      return 2;
+    }
+    options.jobs = static_cast<int>(jobs);
     if (args->Has("shard")) {
       absl::Status st = ParseShard(args->Get("shard"), &options.shard_index, &options.shard_count);
       if (!st.ok()) return Fail(absl::InvalidArgumentError(absl::StrCat("--shard: ", st.message())));

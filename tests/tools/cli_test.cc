@@ -240,6 +240,11 @@ TEST_F(CliTest, BadUsageExitsTwo) {
       {"bad format", "redact --format xml"},
       {"flag without value", "redact --format"},
       {"eval without corpus", "eval --events x"},
+      {"jobs not a number", "redact --input-dir a --output-dir b --jobs many"},
+      {"negative jobs", "redact --input-dir a --output-dir b --jobs -1"},
+      {"margin not a number", "mute --events e --margin-ms 1x in.wav out.wav"},
+      {"serve positional", "serve extra"},
+      {"serve zero streams", "serve --max-streams 0"},
       {"unknown command", "no-such-command"},
       {"no command", ""},
   };
