@@ -94,9 +94,9 @@ absl::StatusOr<std::unique_ptr<NameGazetteers>> NameGazetteers::Load(
 }
 
 void NameGazetteers::Add(const std::string& entry, size_t kind) {
-  entries_[entry] |= 1u << kind;
+  entries_[entry].kinds |= 1u << kind;
   for (size_t sp = entry.find(' '); sp != std::string::npos; sp = entry.find(' ', sp + 1)) {
-    prefixes_.insert(entry.substr(0, sp));
+    entries_[entry.substr(0, sp)].prefix = true;
   }
 }
 
@@ -117,13 +117,12 @@ absl::Status NameGazetteers::Scan(
     size_t e = word_end(b);
     const size_t first_end = e;
     for (;;) {
-      const absl::string_view run(text.data() + b, e - b);
-      if (auto it = entries_.find(run); it != entries_.end()) {
-        for (uint32_t mask = it->second; mask != 0; mask &= mask - 1) {
-          on_match(static_cast<GazKind>(__builtin_ctz(mask)), b, e);
-        }
+      auto it = entries_.find(absl::string_view(text.data() + b, e - b));
+      if (it == entries_.end()) break;
+      for (uint32_t mask = it->second.kinds; mask != 0; mask &= mask - 1) {
+        on_match(static_cast<GazKind>(__builtin_ctz(mask)), b, e);
       }
-      if (e >= text.size() || text[e] != ' ' || !prefixes_.contains(run)) break;
+      if (e >= text.size() || text[e] != ' ' || !it->second.prefix) break;
       size_t next = e;
       while (next < text.size() && text[next] == ' ') ++next;
       if (next >= text.size() || text[next] == '\n') break;

@@ -19,7 +19,6 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "callredact/v1/models.pb.h"
 
@@ -69,17 +68,20 @@ class NameGazetteers {
   // entry of any list ("cape" of "cape town", "p o" of "p o box"): at the end of a
   // stream window, the next chunk may complete it.
   bool IsEntryPrefix(std::string_view words) const {
-    return prefixes_.contains(absl::string_view(words.data(), words.size()));
+    auto it = entries_.find(absl::string_view(words.data(), words.size()));
+    return it != entries_.end() && it->second.prefix;
   }
 
  private:
   NameGazetteers() = default;
   // Adds one entry (lower case) of list `kind`.
   void Add(const std::string& entry, size_t kind);
-  // Entry text -> bit mask of the GazKinds listing it.
-  absl::flat_hash_map<std::string, uint32_t> entries_;
-  // Every entry's first word or words, up to a space before its last word.
-  absl::flat_hash_set<std::string> prefixes_;
+  // One lookup answers both questions a scan asks of a run of words.
+  struct Run {
+    uint32_t kinds = 0;   // Bit mask of the GazKinds listing the run as an entry.
+    bool prefix = false;  // The run is the first word or words of a longer entry.
+  };
+  absl::flat_hash_map<std::string, Run> entries_;
 };
 
 }  // namespace callredact
