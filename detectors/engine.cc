@@ -420,6 +420,20 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
         tokens[d.last_token + 2].norm[0] == letter[0]) {
       d.last_token += 2;
     }
+    // "(081) 501-8536": the closing bracket is inside the number (a pause mark to the
+    // normaliser); its opening bracket, glued to the first digits, is covered too.
+    if (d.first_token > 0) {
+      const Token& open = tokens[d.first_token - 1];
+      const Token& first = tokens[d.first_token];
+      bool closes = false;
+      for (size_t k = d.first_token; k <= d.last_token && !closes; ++k) {
+        closes = tokens[k].punct && tokens[k].norm == ")";
+      }
+      if (closes && open.punct && open.norm == "(" && open.seq == first.seq &&
+          open.end == first.begin) {
+        --d.first_token;
+      }
+    }
     d.normalized = c->normalized;
     result.detections.push_back(std::move(d));
   }

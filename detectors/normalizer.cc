@@ -469,8 +469,14 @@ class Builder {
   // ("s d l a m i n i", "n molefe") and connectors ("dot", "underscore"), with at most
   // two whole words, up to a word that cannot be part of an address ("is", "email").
   size_t LocalPartStart(size_t end) const {
+    // A single letter among spelled letters is a letter ("s d l a m i n i"), even
+    // when it is also a stop word ("a").
+    auto spelled = [&](size_t i) {
+      auto letter = [&](size_t k) { return k < t_.size() && !t_[k].punct && N(k).size() == 1; };
+      return letter(i) && (letter(i + 1) || (i > 0 && letter(i - 1)));
+    };
     auto usable = [&](size_t i) {
-      return !t_[i].punct && !EmailStopWords().count(N(i)) &&
+      return !t_[i].punct && (!EmailStopWords().count(N(i)) || spelled(i)) &&
              (IsLabel(i) || IsConnector(i) || N(i).find('.') != std::string::npos);
     };
     if (!usable(end) || IsConnector(end)) return std::string::npos;

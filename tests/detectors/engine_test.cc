@@ -331,6 +331,11 @@ TEST(EngineDetectTest, TenDigitsTypedByTheQuestion) {
        "oh six one two three four five six seven eight", v1::PHONE_NUMBER},
       {"account number that is no phone", "What is your account number?", "It's 1234567890",
        "1234567890", v1::BANK_ACCOUNT_NUMBER},
+      // The area code's brackets belong to the number; a bracket before a sentence does not.
+      {"bracketed area code", "What is your cell number?", "It's (061) 234-5678 thanks",
+       "(061) 234-5678", v1::PHONE_NUMBER},
+      {"bracket only before", "What is your cell number?", "It's (cell 0612345678) thanks",
+       "0612345678", v1::PHONE_NUMBER},
   });
 }
 

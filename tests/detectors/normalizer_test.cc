@@ -315,6 +315,11 @@ TEST_F(NormalizerTest, SpokenEmails) {
        {"sipho84@gmail.com=sipho eighty four at gmail dot com"}},
       {"thandi punt nkosi at gmail punt com",
        {"thandi.nkosi@gmail.com=thandi punt nkosi at gmail punt com"}},
+      // Spelled letters, "a" among them, are the local part ("a" alone is an article).
+      {"s d l a m i n i eight two at gmail dot com",
+       {"sdlamini82@gmail.com=s d l a m i n i eight two at gmail dot com"}},
+      {"send it to a thandi at gmail dot com",
+       {"send=send", "it=it", "to=to", "a=a", "thandi@gmail.com=thandi at gmail dot com"}},
       // A written address stays one view word.
       {"thandi.nkosi@gmail.com", {"thandi.nkosi@gmail.com=thandi.nkosi@gmail.com"}},
       // "at" without a domain is an ordinary word.
