@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 #include <cctype>
+#include <cstdio>
 #include <unordered_map>
 
 #include "absl/strings/str_cat.h"
@@ -129,6 +130,41 @@ std::string NormalizedValue(std::string_view text, v1::EntityType type) {
       }
       return out;
   }
+}
+
+// Whether a numeric date in view text ("1991/09/09", "19.07.1973", "9-9-1991") falls on
+// one of `yymmdd` (the first six digits of SA ID numbers).
+bool IsBirthDateOfAny(std::string_view date, const std::vector<std::string>& yymmdd) {
+  int parts[3] = {0, 0, 0};
+  size_t widths[3] = {0, 0, 0};
+  size_t n = 0;
+  for (char ch : date) {
+    if (ch >= '0' && ch <= '9') {
+      if (n == 3 || widths[n] == 4) return false;
+      parts[n] = parts[n] * 10 + (ch - '0');
+      ++widths[n];
+    } else if ((ch == '/' || ch == '.' || ch == '-') && widths[n] > 0 && n < 3) {
+      ++n;
+    } else {
+      return false;
+    }
+  }
+  if (n != 2 || widths[2] == 0) return false;
+  int year, month, day;
+  if (widths[0] == 4) {
+    year = parts[0], month = parts[1], day = parts[2];
+  } else if (widths[2] == 4) {
+    day = parts[0], month = parts[1], year = parts[2];
+  } else {
+    return false;
+  }
+  if (month > 12 || day > 31) return false;
+  char want[32];
+  std::snprintf(want, sizeof want, "%02d%02d%02d", year % 100, month, day);
+  for (const std::string& d : yymmdd) {
+    if (d == want) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -287,6 +323,22 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
     return view.text.substr(s, k - s);
   };
 
+  // The birth dates (YYMMDD) of the valid SA ID numbers of the call so far and of this
+  // window: a date equal to one is that person's date of birth, with or without a cue
+  // (a CRM row "NAME  910909-3029-080  1991/09/09" has its DOB label in a header line).
+  std::vector<std::string> id_birth_dates;
+  for (const auto& [value, type] : dialogue.known_values) {
+    if (type == v1::ZA_ID_NUMBER && value.size() == 13) id_birth_dates.push_back(value.substr(0, 6));
+  }
+  for (const auto& [id, to] : value_hits) {
+    const CompiledPattern& p = patterns[id];
+    if (p.proto.entity() != v1::ZA_ID_NUMBER || !p.digit_run) continue;
+    size_t b = to;
+    while (b > 0 && view.text[b - 1] >= '0' && view.text[b - 1] <= '9') --b;
+    const std::string_view digits = std::string_view(view.text).substr(b, to - b);
+    if (ZaIdValid(digits)) id_birth_dates.emplace_back(digits.substr(0, 6));
+  }
+
   std::vector<Candidate> candidates;
   for (const auto& [id, to] : value_hits) {
     const CompiledPattern& p = patterns[id];
@@ -326,7 +378,10 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
         !p.validator ||
         p.validator(textual ? std::string_view(view.text).substr(b, to - b) : c.normalized);
     const Cue* cue = nearest_cue(b);
-    const bool local = cue && cue->context == p.proto.context();
+    const bool id_birth_date =
+        et == v1::DATE_OF_BIRTH && valid && !id_birth_dates.empty() &&
+        IsBirthDateOfAny(std::string_view(view.text).substr(b, to - b), id_birth_dates);
+    const bool local = (cue && cue->context == p.proto.context()) || id_birth_date;
     const bool not_pii = cue && cue->context == v1::CTX_NOT_PII;
     const bool expected = (tokens[c.first_token].expectation & Bit(p.proto.context())) != 0;
     double conf = 0;

@@ -339,6 +339,28 @@ TEST(EngineDetectTest, TenDigitsTypedByTheQuestion) {
   });
 }
 
+// A screen row with no DOB label on its line: the date that is the birth date of the
+// row's SA ID number is the date of birth; another date on the row is not.
+TEST(EngineDetectTest, DateEqualToTheIdsBirthDateIsTheDateOfBirth) {
+  const std::string id = ValidId();  // Born 1980-01-01.
+  v1::Call call;
+  call.mutable_config()->set_call_id("dob-from-id");
+  v1::Chunk* c = call.add_chunks();
+  c->set_seq(0);
+  c->set_source(v1::SCREEN);
+  c->set_is_final(true);
+  const std::string row = "SMITH, Anna  " + id + "  1980/01/01  2024/03/15  R5,000";
+  c->set_text("NAME  ID  DATE  OPENED  LIMIT\n" + row);
+  auto out = RedactCall(SharedEngine(), Policy::Default(), call);
+  ASSERT_TRUE(out.ok()) << out.status();
+  const std::string& text = out->chunks(0).text();
+  EXPECT_EQ(text.find("1980/01/01"), std::string::npos) << "the birth date is redacted";
+  EXPECT_NE(text.find("2024/03/15"), std::string::npos) << "another date is not";
+  int dobs = 0;
+  for (const auto& e : out->chunks(0).events()) dobs += e.type() == v1::DATE_OF_BIRTH;
+  EXPECT_EQ(dobs, 1);
+}
+
 TEST(EngineDetectTest, SecurityCodeOnlyAfterItsQuestion) {
   ExpectCases({
       {"cvv asked", "And the three digits on the back of the card?", "It's 123", "123",
