@@ -509,8 +509,12 @@ class Finder {
       size_t s = SkipLeadIn(c, 8);
       if (s >= a.size() || (s > c && a[s].nl)) continue;
       // Spelled out: "G U M E D E", "d for delta u for uniform ...".
-      // (A spoken "o" is a digit in the view.)
-      auto letter = [&](size_t k) { return a[k].letter || a[k].text == "0"; };
+      // (A spoken "o" is a digit in the view, and "o o" one unit "00": "M O O N".)
+      auto letter = [&](size_t k) {
+        const std::string_view t = a[k].text;
+        return a[k].letter ||
+               (!t.empty() && t.size() <= 3 && t.find_first_not_of('0') == std::string_view::npos);
+      };
       if (letter(s)) {
         size_t e = s;
         while (e < a.size() && (e == s || !a.Break(e)) &&
