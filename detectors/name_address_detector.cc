@@ -58,6 +58,7 @@ struct Unit {
   bool digits = false;
   bool alpha = false;
   bool cap = false;
+  bool title = false;   // Capitalised with lower-case letters after ("Grâce", "Ilunga").
   bool letter = false;  // A single letter.
   v1::Source source = v1::TRANSCRIPT;
   v1::Speaker speaker = v1::SPEAKER_UNSPECIFIED;
@@ -133,6 +134,7 @@ class Analysis {
       u.digits = IsDigits(u.text);
       u.alpha = !u.punct && IsAlphaWord(u.text);
       u.cap = tok.capitalized;
+      u.title = tok.capitalized && !tok.all_caps;
       u.letter = u.alpha && u.text.size() == 1;
       u.source = tok.source;
       u.speaker = tok.speaker;
@@ -343,13 +345,15 @@ class Finder {
     }
     if (mode == Mode::kLabel) {
       // A screen value that is no known name at all ("IMMEDIATE PMT") needs the
-      // "SURNAME, Firstname" form.
-      bool known = false, comma = false;
+      // "SURNAME, Firstname" form or Title case ("Applicant ...... Grâce Ilunga"),
+      // the way names are written.
+      bool known = false, comma = false, title = true;
       for (size_t k = start; k < end; ++k) {
         known |= a.KnownName(k);
         comma |= a.Punct(k, ",");
+        if (!a[k].punct) title &= a[k].title;
       }
-      if (!known && !comma) return false;
+      if (!known && !comma && !title) return false;
     }
     for (size_t k = start; k < end; ++k) {
       if (claimed_[k] || org_[k]) return false;

@@ -34,6 +34,9 @@ struct Token {
   // The original word starts with an ASCII upper-case letter or a non-ASCII letter
   // (casing is otherwise lost in `norm`).
   bool capitalized = false;
+  // Capitalized and no ASCII lower-case letter after the first ("NKOSI", "PMT", "A"):
+  // tells a shouted screen value from a Title-case one.
+  bool all_caps = false;
   Break brk = Break::kNone;
   int64_t start_ms = -1;   // Audio time of the word it is part of; -1 when unknown.
   int64_t end_ms = -1;

@@ -241,3 +241,23 @@ TEST(IsValidUtf8Test, GoodAndBad) {
 
 }  // namespace
 }  // namespace callredact
+
+namespace callredact {
+namespace {
+
+// Casing survives in two flags (norm is lower case): capitalised, and all capitals.
+TEST(TokenizerCaseTest, CapitalizedAndAllCaps) {
+  std::vector<Token> t = Tokenize(Screen("Grâce NKOSI ÉLAN Van der A3 x"), Break::kHard);
+  ASSERT_EQ(t.size(), 7u);
+  auto flags = [&](size_t i) { return std::make_pair(t[i].capitalized, t[i].all_caps); };
+  EXPECT_EQ(flags(0), std::make_pair(true, false));  // Grâce
+  EXPECT_EQ(flags(1), std::make_pair(true, true));   // NKOSI
+  EXPECT_EQ(flags(2), std::make_pair(true, true));   // ÉLAN (no ASCII lower case)
+  EXPECT_EQ(flags(3), std::make_pair(true, false));  // Van
+  EXPECT_EQ(flags(4), std::make_pair(false, false)); // der
+  EXPECT_EQ(flags(5), std::make_pair(true, true));   // A3
+  EXPECT_EQ(flags(6), std::make_pair(false, false)); // x
+}
+
+}  // namespace
+}  // namespace callredact
