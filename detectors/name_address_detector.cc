@@ -243,6 +243,7 @@ class Finder {
     FindNameCues();
     FindExpectedNames();
     FindGazetteerNames();
+    FindVocatives();
     return std::move(found_);
   }
 
@@ -559,6 +560,33 @@ class Finder {
         ok = known;
       }
       if (ok) AddName(s, e, raw_end, Mode::kExpect, kExpectConfidence, "person_name.answer");
+    }
+  }
+
+  // "That account must be in your name, Ntsako." / "Thank you, Mrs Dlamini?": one or two
+  // Title-case words between a comma and the end of a sentence address a person. Only
+  // in cased transcripts; common words ("Thanks", "Sir"), honorifics ("Sisi") and places
+  // are not names. The comma and the full stop are glued to their words, so a chunk
+  // boundary never falls inside the pattern.
+  void FindVocatives() {
+    const Analysis& a = a_;
+    for (size_t i = 1; i < a.size(); ++i) {
+      if (a[i].source != v1::TRANSCRIPT || !a.Punct(i - 1, ",") || a.Break(i)) continue;
+      size_t s = i;
+      if (a.One(s, GazKind::kNameTitles)) {
+        ++s;
+        if (a.Punct(s, ".")) ++s;
+      }
+      size_t e = s;
+      while (e < a.size() && e - s < 2 && !a.Break(e) && a[e].title && a.Word(e) &&
+             !a[e].letter && !a.Common(e) && !a.Ambiguous(e) && !claimed_[e] && !org_[e] &&
+             !a.One(e, GazKind::kKinshipWords) && !a.One(e, GazKind::kNameTitles) &&
+             a.Span(e, GazKind::kPlaceNames) == 0 && a.Span(e, GazKind::kStreetTypes) == 0) {
+        ++e;
+      }
+      if (e == s || e >= a.size() || a.Break(e)) continue;
+      if (!a.Punct(e, ".") && !a.Punct(e, "?") && !a.Punct(e, "!")) continue;
+      AddName(s, e, e, Mode::kStrong, kWeakConfidence, "person_name.vocative");
     }
   }
 
