@@ -59,6 +59,8 @@ struct Unit {
   bool alpha = false;
   bool cap = false;
   bool title = false;   // Capitalised with lower-case letters after ("Grâce", "Ilunga").
+  // Two words joined by one slash, the SURNAME/FIRSTNAME of airline and travel screens.
+  bool slash_pair = false;
   bool letter = false;  // A single letter.
   v1::Source source = v1::TRANSCRIPT;
   v1::Speaker speaker = v1::SPEAKER_UNSPECIFIED;
@@ -133,6 +135,11 @@ class Analysis {
       u.punct = tok.punct && u.ft == u.lt;
       u.digits = IsDigits(u.text);
       u.alpha = !u.punct && IsAlphaWord(u.text);
+      if (const size_t slash = u.text.find('/'); !u.punct && slash != std::string_view::npos) {
+        const std::string_view left = u.text.substr(0, slash), right = u.text.substr(slash + 1);
+        u.slash_pair = left.size() >= 2 && right.size() >= 2 && IsAlphaWord(left) &&
+                       IsAlphaWord(right);
+      }
       u.cap = tok.capitalized;
       u.title = tok.capitalized && !tok.all_caps;
       u.letter = u.alpha && u.text.size() == 1;
@@ -346,12 +353,13 @@ class Finder {
     }
     if (mode == Mode::kLabel) {
       // A screen value that is no known name at all ("IMMEDIATE PMT") needs the
-      // "SURNAME, Firstname" form or Title case ("Applicant ...... Grâce Ilunga"),
+      // "SURNAME, Firstname" or "SURNAME/FIRSTNAME" form, or Title case ("Applicant ......
+      // Grâce Ilunga"),
       // the way names are written.
       bool known = false, comma = false, title = true;
       for (size_t k = start; k < end; ++k) {
         known |= a.KnownName(k);
-        comma |= a.Punct(k, ",");
+        comma |= a.Punct(k, ",") || a[k].slash_pair;
         if (!a[k].punct) title &= a[k].title;
       }
       if (!known && !comma && !title) return false;
