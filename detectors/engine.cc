@@ -339,6 +339,23 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
     if (ZaIdValid(digits)) id_birth_dates.emplace_back(digits.substr(0, 6));
   }
 
+  // Names and addresses first: a date in brackets right after a name is that person's
+  // date of birth ("Dependant 1 ...... Tsakani (2008/08/03)").
+  std::vector<Detection> word_detections;
+  st = names->Detect(tokens, view, final_window, &word_detections, &result.open_from);
+  if (!st.ok()) return st;
+  auto after_name_in_brackets = [&](size_t first, size_t last) {
+    if (first < 2 || last + 1 >= tokens.size()) return false;
+    if (!tokens[first - 1].punct || tokens[first - 1].norm != "(" ||
+        !tokens[last + 1].punct || tokens[last + 1].norm != ")") {
+      return false;
+    }
+    for (const Detection& d : word_detections) {
+      if (d.type == v1::PERSON_NAME && d.last_token + 2 == first) return true;
+    }
+    return false;
+  };
+
   std::vector<Candidate> candidates;
   for (const auto& [id, to] : value_hits) {
     const CompiledPattern& p = patterns[id];
@@ -381,7 +398,10 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
     const bool id_birth_date =
         et == v1::DATE_OF_BIRTH && valid && !id_birth_dates.empty() &&
         IsBirthDateOfAny(std::string_view(view.text).substr(b, to - b), id_birth_dates);
-    const bool local = (cue && cue->context == p.proto.context()) || id_birth_date;
+    const bool name_birth_date = et == v1::DATE_OF_BIRTH && valid &&
+                                 after_name_in_brackets(c.first_token, c.last_token);
+    const bool local =
+        (cue && cue->context == p.proto.context()) || id_birth_date || name_birth_date;
     const bool not_pii = cue && cue->context == v1::CTX_NOT_PII;
     const bool expected = (tokens[c.first_token].expectation & Bit(p.proto.context())) != 0;
     double conf = 0;
@@ -410,9 +430,6 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
   }
 
   // Names and addresses compete with the number candidates for their tokens.
-  std::vector<Detection> word_detections;
-  st = names->Detect(tokens, view, final_window, &word_detections, &result.open_from);
-  if (!st.ok()) return st;
   static const CompiledPattern kNamePattern = [] {
     CompiledPattern p;
     p.proto.set_id("person_name");

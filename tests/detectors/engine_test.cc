@@ -361,6 +361,24 @@ TEST(EngineDetectTest, DateEqualToTheIdsBirthDateIsTheDateOfBirth) {
   EXPECT_EQ(dobs, 1);
 }
 
+// "Name (date)" on a screen: the bracketed date right after a person's name is their
+// date of birth; a bracketed date after anything else is not.
+TEST(EngineDetectTest, BracketedDateAfterANameIsTheDateOfBirth) {
+  v1::Call call;
+  call.mutable_config()->set_call_id("dob-after-name");
+  v1::Chunk* c = call.add_chunks();
+  c->set_seq(0);
+  c->set_source(v1::SCREEN);
+  c->set_is_final(true);
+  c->set_text("Dependant 1 ....... Lerato Mokoena (2011/04/23)\nCover start ....... (2019/02/01)");
+  auto out = RedactCall(SharedEngine(), Policy::Default(), call);
+  ASSERT_TRUE(out.ok()) << out.status();
+  const std::string& text = out->chunks(0).text();
+  EXPECT_EQ(text.find("2011/04/23"), std::string::npos) << "the dependant's birth date";
+  EXPECT_NE(text.find("2019/02/01"), std::string::npos) << "a cover start date";
+  EXPECT_EQ(text.find("Lerato"), std::string::npos);
+}
+
 TEST(EngineDetectTest, SecurityCodeOnlyAfterItsQuestion) {
   ExpectCases({
       {"cvv asked", "And the three digits on the back of the card?", "It's 123", "123",
