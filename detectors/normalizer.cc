@@ -180,7 +180,13 @@ class Builder {
 
   bool IsNumberWordAt(size_t i) const {
     if (i >= t_.size()) return false;
-    return (E(i) && E(i)->number_word()) || joinable_[i];
+    return (E(i) && E(i)->number_word()) || joinable_[i] || TrunkGroupAt(i);
+  }
+
+  // "0)82" of "+27 (0)82 ...": a bracketed trunk 0 glued to the digits after it.
+  bool TrunkGroupAt(size_t i) const {
+    const std::string& w = N(i);
+    return w.size() > 2 && w[0] == '0' && w[1] == ')' && IsDigits(std::string_view(w).substr(2));
   }
 
   // A digit word that is also a filler ("ag": eight, or "ag sorry") is a digit only
@@ -233,6 +239,15 @@ class Builder {
       *plus = true;
       put(std::string_view(w).substr(1), i);
       return i + 1;
+    }
+    // "+27 (0)82 555 1234", "+27 (0) 82 ...": after a country code, a bracketed 0 is
+    // the trunk prefix, written but never dialled.
+    if (*plus && !at_start && i > 0 && t_[i - 1].punct && N(i - 1) == "(") {
+      if (TrunkGroupAt(i)) {
+        put(std::string_view(w).substr(2), i);
+        return i + 1;
+      }
+      if (w == "0" && i + 1 < t_.size() && t_[i + 1].punct && N(i + 1) == ")") return i + 1;
     }
     if (joinable_[i]) {
       put(JoinableDigits(w), i);

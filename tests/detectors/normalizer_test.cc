@@ -241,6 +241,11 @@ TEST_F(NormalizerTest, DigitGroupsAndWordsJoin) {
       {"800-101-5009", {"8001015009=800-101-5009"}},
       {"082 123 4567", {"0821234567=082 123 4567"}},
       {"eight 0 0 one", {"8001=eight 0 0 one"}},
+      // After a country code a bracketed trunk 0 is written, not dialled.
+      {"+27 (0)82 555 1234", {"+27825551234=+27 (0)82 555 1234"}},
+      {"+27 (0) 82 555 1234", {"+27825551234=+27 (0) 82 555 1234"}},
+      // Without one it is an ordinary bracketed digit.
+      {"(0)82", {"(=(", "0)82=0)82"}},
       // Dates, decimals and times are not digit groups.
       {"2026-02-09", {"2026-02-09=2026-02-09"}},
       {"3.5", {"3.5=3.5"}},
