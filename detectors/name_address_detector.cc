@@ -282,6 +282,9 @@ class Finder {
     const bool place = a.Span(i, GazKind::kPlaceNames) > 0;
     if (a[i].cap && mode != Mode::kGazetteer && mode != Mode::kGreeting) {
       if (place && (mode == Mode::kWeak || mode == Mode::kKin) && first) return false;
+      // After a weak cue a short all-capitals word is an abbreviation ("it's REF 2024",
+      // "it's FNB"), not a name.
+      if (mode == Mode::kWeak && !a[i].title && a[i].text.size() <= 4) return false;
       return true;
     }
     if (AllowsUnknown(mode) || (mode == Mode::kKin && !first)) {

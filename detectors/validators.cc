@@ -222,9 +222,15 @@ bool DateOfBirthValid(std::string_view v) {
   }
   if (!ordinals.empty()) {
     day = ordinals[0];
+    const bool month_word = month > 0;
     if (month < 0 && ordinals.size() >= 2) month = ordinals[1];
     for (const std::string& n : nums) {
       if (n.size() == 4) year = Num(n);
+    }
+    // "the fifteenth of june eighty two": a two-digit year, only with a month name.
+    if (year < 0 && month_word && nums.size() == 1 && nums[0].size() == 2) {
+      const int yy = Num(nums[0]);
+      year = yy <= 25 ? 2000 + yy : 1900 + yy;
     }
     return year >= 1900 && year <= 2025 && IsRealDate(year, month, day);
   }

@@ -379,6 +379,15 @@ TEST(EngineDetectTest, BracketedDateAfterANameIsTheDateOfBirth) {
   EXPECT_EQ(text.find("Lerato"), std::string::npos);
 }
 
+TEST(EngineDetectTest, SpokenDatesOfBirthWithCommasAndTwoDigitYears) {
+  ExpectCases({
+      {"commas between the parts", "And your date of birth?", "the fifteenth, june, eighty two",
+       "the fifteenth, june, eighty two", v1::DATE_OF_BIRTH},
+      {"comma before a four-digit year", "Date of birth?", "15 June, 1982", "15 June, 1982",
+       v1::DATE_OF_BIRTH},
+  });
+}
+
 TEST(EngineDetectTest, SecurityCodeOnlyAfterItsQuestion) {
   ExpectCases({
       {"cvv asked", "And the three digits on the back of the card?", "It's 123", "123",

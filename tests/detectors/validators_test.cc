@@ -309,6 +309,11 @@ TEST(DateOfBirthValidTest, Formats) {
                                   {"13 january 2031", false},  // Future.
                                   {"01/01/2099", false},
                                   {"13 january", false},       // No year.
+                                  // Two-digit years only with a month name.
+                                  {"the fifteenth , june , 82", true},
+                                  {"15th of june 82", true},
+                                  {"15th of the 6th 82", false},
+                                  {"29 february 81", false},
                                   {"1960", false},
                                   {"", false},
                               });
