@@ -315,6 +315,16 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
     return words <= window ? best : nullptr;
   };
 
+  // Whether a cue of `kind` ends before view offset `b` anywhere in the window ("Card:
+  // **** 1234" lines above "Exp: 03/28" on a screen).
+  auto CueBefore = [&](size_t b, v1::ContextKind kind) {
+    for (const Cue& c : cue_list) {
+      if (c.end > b) break;
+      if (c.context == kind) return true;
+    }
+    return false;
+  };
+
   auto next_word = [&](size_t e) {
     size_t k = e;
     while (k < view.text.size() && view.text[k] == ' ') ++k;
@@ -421,7 +431,7 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
     if (dialogue.Lookup(c.normalized) == p.proto.entity()) conf = std::max(conf, 0.95);
     if (p.proto.requires_seen() != v1::CONTEXT_UNSPECIFIED &&
         !(dialogue.seen & Bit(p.proto.requires_seen())) &&
-        !(cue && cue->context == p.proto.requires_seen())) {
+        !CueBefore(b, p.proto.requires_seen())) {
       continue;
     }
     if (conf <= 0) continue;

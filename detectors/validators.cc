@@ -235,10 +235,16 @@ bool DateOfBirthValid(std::string_view v) {
     return year >= 1900 && year <= 2025 && IsRealDate(year, month, day);
   }
   if (month > 0) {
-    // "13 january 1960" or "january 13 1960".
+    // "13 january 1960" or "january 13 1960"; "15 june 82" (day first, then a two-digit
+    // year) as spoken.
     for (const std::string& n : nums) {
       if (n.size() == 4) year = Num(n);
       else if (n.size() <= 2) day = Num(n);
+    }
+    if (year < 0 && nums.size() == 2 && nums[0].size() <= 2 && nums[1].size() == 2) {
+      day = Num(nums[0]);
+      const int yy = Num(nums[1]);
+      year = yy <= 25 ? 2000 + yy : 1900 + yy;
     }
   } else if (nums.size() == 3) {
     if (nums[0].size() == 4) {

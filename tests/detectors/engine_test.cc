@@ -385,7 +385,31 @@ TEST(EngineDetectTest, SpokenDatesOfBirthWithCommasAndTwoDigitYears) {
        "the fifteenth, june, eighty two", v1::DATE_OF_BIRTH},
       {"comma before a four-digit year", "Date of birth?", "15 June, 1982", "15 June, 1982",
        v1::DATE_OF_BIRTH},
+      {"cardinal day and two-digit year", "What's your date of birth", "fifteen june eighty two",
+       "fifteen june eighty two", v1::DATE_OF_BIRTH},
+      {"day, month abbreviation and year in one word", "Date of birth?", "It's 15-Jun-1982",
+       "15-Jun-1982", v1::DATE_OF_BIRTH},
   });
+}
+
+// A card's expiry on a screen whose card number is masked: the card label lines above
+// make it card data.
+TEST(EngineDetectTest, ScreenExpiryUnderAMaskedCard) {
+  v1::Call call;
+  call.mutable_config()->set_call_id("masked-card");
+  v1::Chunk* c = call.add_chunks();
+  c->set_seq(0);
+  c->set_source(v1::SCREEN);
+  c->set_is_final(true);
+  c->set_text("Card: **** **** **** 1234\nExp: 03/28\nStatus: Active");
+  auto out = RedactCall(SharedEngine(), Policy::Default(), call);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->chunks(0).text().find("03/28"), std::string::npos);
+  // Without any card in sight an expiry-shaped date is left alone.
+  c->set_text("Policy: Funeral Plan\nExp: 03/28\nStatus: Active");
+  out = RedactCall(SharedEngine(), Policy::Default(), call);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_NE(out->chunks(0).text().find("03/28"), std::string::npos);
 }
 
 TEST(EngineDetectTest, SecurityCodeOnlyAfterItsQuestion) {

@@ -314,6 +314,9 @@ TEST(DateOfBirthValidTest, Formats) {
                                   {"15th of june 82", true},
                                   {"15th of the 6th 82", false},
                                   {"29 february 81", false},
+                                  {"15 june 82", true},
+                                  {"15-jun-1982", true},
+                                  {"15-jun-82", true},
                                   {"1960", false},
                                   {"", false},
                               });
