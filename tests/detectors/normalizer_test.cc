@@ -320,6 +320,10 @@ TEST_F(NormalizerTest, SpokenEmails) {
        {"sipho84@gmail.com=sipho eighty four at gmail dot com"}},
       {"thandi punt nkosi at gmail punt com",
        {"thandi.nkosi@gmail.com=thandi punt nkosi at gmail punt com"}},
+      {"jan punt botha by gmail punt com",
+       {"jan.botha@gmail.com=jan punt botha by gmail punt com"}},
+      // An English "by" without a domain after it stays a word.
+      {"signed by thandi", {"signed=signed", "by=by", "thandi=thandi"}},
       // Spelled letters, "a" among them, are the local part ("a" alone is an article).
       {"s d l a m i n i eight two at gmail dot com",
        {"sdlamini82@gmail.com=s d l a m i n i eight two at gmail dot com"}},
