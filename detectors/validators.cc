@@ -35,10 +35,11 @@ bool EmailValid(std::string_view v) {
 }
 
 bool PassportValid(std::string_view v) {
-  // A letter (or two) and 7 to 9 digits, spaces removed.
+  // A letter (or two) and 6 to 9 digits, spaces and a spoken comma ("A, one two ...")
+  // removed.
   std::string s;
   for (char c : v) {
-    if (c != ' ') s.push_back(c);
+    if (c != ' ' && c != ',') s.push_back(c);
   }
   size_t letters = 0;
   while (letters < s.size() && std::isalpha(static_cast<unsigned char>(s[letters]))) ++letters;

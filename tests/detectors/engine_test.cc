@@ -438,6 +438,9 @@ TEST(EngineDetectTest, PassportOnlyAfterItsQuestion) {
        v1::PASSPORT_NUMBER},
       {"passport spaced letter", "What is your passport number?", "It's A 12345678",
        "A 12345678", v1::PASSPORT_NUMBER},
+      {"passport spelled with a pause after the letter", "Passport number?",
+       "capital A, one two three, four five six, seven eight",
+       "A, one two three, four five six, seven eight", v1::PASSPORT_NUMBER},
       {"passport without question", kNeutral, "It's A12345678", "A12345678", kNone},
   });
 }
