@@ -339,41 +339,39 @@ TEST(EngineDetectTest, TenDigitsTypedByTheQuestion) {
   });
 }
 
-// A screen row with no DOB label on its line: the date that is the birth date of the
-// row's SA ID number is the date of birth; another date on the row is not.
-TEST(EngineDetectTest, DateEqualToTheIdsBirthDateIsTheDateOfBirth) {
-  const std::string id = ValidId();  // Born 1980-01-01.
+// One SCREEN chunk redacted as a call of its own.
+v1::RedactedChunk RedactScreen(const std::string& text) {
   v1::Call call;
-  call.mutable_config()->set_call_id("dob-from-id");
+  call.mutable_config()->set_call_id("screen-test");
   v1::Chunk* c = call.add_chunks();
   c->set_seq(0);
   c->set_source(v1::SCREEN);
   c->set_is_final(true);
-  const std::string row = "SMITH, Anna  " + id + "  1980/01/01  2024/03/15  R5,000";
-  c->set_text("NAME  ID  DATE  OPENED  LIMIT\n" + row);
+  c->set_text(text);
   auto out = RedactCall(SharedEngine(), Policy::Default(), call);
-  ASSERT_TRUE(out.ok()) << out.status();
-  const std::string& text = out->chunks(0).text();
-  EXPECT_EQ(text.find("1980/01/01"), std::string::npos) << "the birth date is redacted";
-  EXPECT_NE(text.find("2024/03/15"), std::string::npos) << "another date is not";
+  EXPECT_TRUE(out.ok()) << out.status();
+  return out.ok() ? out->chunks(0) : v1::RedactedChunk();
+}
+
+// A screen row with no DOB label on its line: the date that is the birth date of the
+// row's SA ID number is the date of birth; another date on the row is not.
+TEST(EngineDetectTest, DateEqualToTheIdsBirthDateIsTheDateOfBirth) {
+  const std::string id = ValidId();  // Born 1980-01-01.
+  v1::RedactedChunk out = RedactScreen("NAME  ID  DATE  OPENED  LIMIT\nSMITH, Anna  " + id +
+                                       "  1980/01/01  2024/03/15  R5,000");
+  EXPECT_EQ(out.text().find("1980/01/01"), std::string::npos) << "the birth date is redacted";
+  EXPECT_NE(out.text().find("2024/03/15"), std::string::npos) << "another date is not";
   int dobs = 0;
-  for (const auto& e : out->chunks(0).events()) dobs += e.type() == v1::DATE_OF_BIRTH;
+  for (const auto& e : out.events()) dobs += e.type() == v1::DATE_OF_BIRTH;
   EXPECT_EQ(dobs, 1);
 }
 
 // "Name (date)" on a screen: the bracketed date right after a person's name is their
 // date of birth; a bracketed date after anything else is not.
 TEST(EngineDetectTest, BracketedDateAfterANameIsTheDateOfBirth) {
-  v1::Call call;
-  call.mutable_config()->set_call_id("dob-after-name");
-  v1::Chunk* c = call.add_chunks();
-  c->set_seq(0);
-  c->set_source(v1::SCREEN);
-  c->set_is_final(true);
-  c->set_text("Dependant 1 ....... Lerato Mokoena (2011/04/23)\nCover start ....... (2019/02/01)");
-  auto out = RedactCall(SharedEngine(), Policy::Default(), call);
-  ASSERT_TRUE(out.ok()) << out.status();
-  const std::string& text = out->chunks(0).text();
+  const std::string text =
+      RedactScreen("Dependant 1 ....... Lerato Mokoena (2011/04/23)\nCover start ....... (2019/02/01)")
+          .text();
   EXPECT_EQ(text.find("2011/04/23"), std::string::npos) << "the dependant's birth date";
   EXPECT_NE(text.find("2019/02/01"), std::string::npos) << "a cover start date";
   EXPECT_EQ(text.find("Lerato"), std::string::npos);
@@ -393,23 +391,12 @@ TEST(EngineDetectTest, SpokenDatesOfBirthWithCommasAndTwoDigitYears) {
 }
 
 // A card's expiry on a screen whose card number is masked: the card label lines above
-// make it card data.
+// make it card data; without any card in sight an expiry-shaped date is left alone.
 TEST(EngineDetectTest, ScreenExpiryUnderAMaskedCard) {
-  v1::Call call;
-  call.mutable_config()->set_call_id("masked-card");
-  v1::Chunk* c = call.add_chunks();
-  c->set_seq(0);
-  c->set_source(v1::SCREEN);
-  c->set_is_final(true);
-  c->set_text("Card: **** **** **** 1234\nExp: 03/28\nStatus: Active");
-  auto out = RedactCall(SharedEngine(), Policy::Default(), call);
-  ASSERT_TRUE(out.ok()) << out.status();
-  EXPECT_EQ(out->chunks(0).text().find("03/28"), std::string::npos);
-  // Without any card in sight an expiry-shaped date is left alone.
-  c->set_text("Policy: Funeral Plan\nExp: 03/28\nStatus: Active");
-  out = RedactCall(SharedEngine(), Policy::Default(), call);
-  ASSERT_TRUE(out.ok()) << out.status();
-  EXPECT_NE(out->chunks(0).text().find("03/28"), std::string::npos);
+  EXPECT_EQ(RedactScreen("Card: **** **** **** 1234\nExp: 03/28\nStatus: Active").text().find("03/28"),
+            std::string::npos);
+  EXPECT_NE(RedactScreen("Policy: Funeral Plan\nExp: 03/28\nStatus: Active").text().find("03/28"),
+            std::string::npos);
 }
 
 TEST(EngineDetectTest, SecurityCodeOnlyAfterItsQuestion) {
