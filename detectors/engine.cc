@@ -338,7 +338,9 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
   // (a CRM row "NAME  910909-3029-080  1991/09/09" has its DOB label in a header line).
   std::vector<std::string> id_birth_dates;
   for (const auto& [value, type] : dialogue.known_values) {
-    if (type == v1::ZA_ID_NUMBER && value.size() == 13) id_birth_dates.push_back(value.substr(0, 6));
+    if (type == v1::ZA_ID_NUMBER && value.size() == 13) {
+      id_birth_dates.push_back(value.substr(0, 6));
+    }
   }
   for (const auto& [id, to] : value_hits) {
     const CompiledPattern& p = patterns[id];

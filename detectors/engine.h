@@ -5,7 +5,8 @@
 //
 // Load() reads the detector pack (models/detectors.textproto), its lexicons and
 // gazetteers, and compiles one Hyperscan database for every pattern and cue phrase
-// (gazetteer entries go into a hash table, detectors/name_gazetteer.h). A bad model file fails Load() with its path, line and what is wrong.
+// (gazetteer entries go into a hash table, detectors/name_gazetteer.h). A bad model
+// file fails Load() with its path, line and what is wrong.
 //
 // Detection itself runs inside a CallSession (pipeline/call_session.h), which feeds
 // Engine::Detect() one stream's open window at a time.

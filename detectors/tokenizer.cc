@@ -103,7 +103,9 @@ std::vector<Token> Tokenize(const v1::Chunk& chunk, Break first_break) {
       const unsigned char c0 = static_cast<unsigned char>(text[b]);
       t.capitalized = !punct && ((c0 >= 'A' && c0 <= 'Z') || c0 >= 0xC0);
       t.all_caps = t.capitalized;
-      for (size_t k = b + 1; k < e && t.all_caps; ++k) t.all_caps = !(text[k] >= 'a' && text[k] <= 'z');
+      for (size_t k = b + 1; k < e && t.all_caps; ++k) {
+        t.all_caps = !(text[k] >= 'a' && text[k] <= 'z');
+      }
     }
     t.source = chunk.source();
     t.speaker = chunk.speaker();

@@ -369,9 +369,10 @@ TEST(EngineDetectTest, DateEqualToTheIdsBirthDateIsTheDateOfBirth) {
 // "Name (date)" on a screen: the bracketed date right after a person's name is their
 // date of birth; a bracketed date after anything else is not.
 TEST(EngineDetectTest, BracketedDateAfterANameIsTheDateOfBirth) {
-  const std::string text =
-      RedactScreen("Dependant 1 ....... Lerato Mokoena (2011/04/23)\nCover start ....... (2019/02/01)")
-          .text();
+  const std::string text = RedactScreen(
+                                 "Dependant 1 ....... Lerato Mokoena (2011/04/23)\n"
+                                 "Cover start ....... (2019/02/01)")
+                                 .text();
   EXPECT_EQ(text.find("2011/04/23"), std::string::npos) << "the dependant's birth date";
   EXPECT_NE(text.find("2019/02/01"), std::string::npos) << "a cover start date";
   EXPECT_EQ(text.find("Lerato"), std::string::npos);
