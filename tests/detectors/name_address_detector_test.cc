@@ -152,9 +152,10 @@ TEST_F(NameAddressTest, Names) {
        {{kName, "Mahlangu"}},
        {"holding"}},
       {"forms of address and sign-offs are not names",
-       {"A: Thank you, Sisi. Okay, Bye. Yes, Sir. We will send it to you, Thanks!"},
+       {"A: Thank you, Sisi. Okay, Bye. Yes, Sir. We will send it to you, Thanks! Sorry, "
+        "Pardon? Please hold, Madam."},
        {},
-       {"Sisi", "Bye", "Sir", "Thanks"}},
+       {"Sisi", "Bye", "Sir", "Thanks", "Pardon", "Madam"}},
       {"a place after a comma is not a name",
        {"A: The branch is in Durban, Umhlanga."},
        {},
