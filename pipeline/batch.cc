@@ -11,6 +11,8 @@ absl::StatusOr<v1::RedactedCall> RedactCall(std::shared_ptr<const Engine> engine
                                             const v1::Call& call) {
   SessionOptions options;
   options.call_id = call.config().call_id();
+  // 0 is no margin here (the server reads 0 as its --audio-margin-ms default): archive
+  // events go to `callredact mute`, which adds its own --margin-ms.
   options.audio_margin_ms = call.config().audio_margin_ms();
   CallSession session(std::move(engine), std::move(policy), options);
   std::vector<v1::RedactedChunk> released;
