@@ -251,6 +251,7 @@ class Finder {
     FindExpectedNames();
     FindGazetteerNames();
     FindVocatives();
+    FindSpelledRepeats();
     return std::move(found_);
   }
 
@@ -598,6 +599,40 @@ class Finder {
       if (e == s || e >= a.size() || a.Break(e)) continue;
       if (!a.Punct(e, ".") && !a.Punct(e, "?") && !a.Punct(e, "!")) continue;
       AddName(s, e, e, Mode::kStrong, kWeakConfidence, "person_name.vocative");
+    }
+  }
+
+  // "Pillay. P I L L A Y.": letters spelled right after a name, spelling one of its words,
+  // are that name too (in the view a spoken "o o" is one "00" unit).
+  void FindSpelledRepeats() {
+    const Analysis& a = a_;
+    const size_t names = found_.size();
+    for (size_t f = 0; f < names; ++f) {
+      if (found_[f].type != v1::PERSON_NAME) continue;
+      size_t s = found_[f].end;
+      while (s < a.size() && a[s].punct && !a.Break(s) && s - found_[f].end < 2) ++s;
+      if (s >= a.size() || a.Break(s)) continue;
+      std::string spelled;
+      size_t e = s;
+      for (; e < a.size() && (e == s || !a.Break(e)); ++e) {
+        const std::string_view t = a[e].text;
+        if (a[e].letter) {
+          spelled += t;
+        } else if (!t.empty() && t.size() <= 3 && t.find_first_not_of('0') == std::string_view::npos) {
+          spelled.append(t.size(), 'o');
+        } else if (!(a[e].punct && (t == "-" || t == ","))) {
+          break;
+        }
+      }
+      while (e > s && a[e - 1].punct) --e;
+      if (spelled.size() < 3) continue;
+      bool spells_a_word = false;
+      for (size_t k = found_[f].begin; k < found_[f].end; ++k) {
+        spells_a_word |= !a[k].punct && a[k].text == spelled;
+      }
+      if (spells_a_word) {
+        AddName(s, e, e, Mode::kStrong, kCueConfidence, "person_name.spelled_repeat");
+      }
     }
   }
 
