@@ -82,6 +82,8 @@ class EngineImpl {
   std::unique_ptr<HyperscanDatabase> db;
   std::unique_ptr<NameAddressDetector> names;
   NormalizerOptions normalizer_options;
+  size_t cue_window_words = 8;   // The pack's, or 8 when unset.
+  size_t longest_cue_words = 0;
 
   absl::Status Load(const std::string& dir);
   absl::StatusOr<DetectResult> Detect(const std::vector<Token>& tokens, size_t first_new,
@@ -182,6 +184,7 @@ absl::Status EngineImpl::Load(const std::string& dir) {
     lexicon.Merge(lex);
   }
   normalizer_options.max_gap_ms = pack.max_gap_ms();
+  if (pack.cue_window_words()) cue_window_words = pack.cue_window_words();
 
   std::vector<HsExpression> exprs;
   for (int i = 0; i < pack.pattern_size(); ++i) {
@@ -217,6 +220,7 @@ absl::Status EngineImpl::Load(const std::string& dir) {
         return absl::InvalidArgumentError(absl::StrCat(
             pack_path, ":", LineOf(tree, pack, "cue", i), ": cue phrase is empty"));
       }
+      longest_cue_words = std::max(longest_cue_words, CountWords(lower));
       unsigned int id = kCueIdBase + static_cast<unsigned int>(cues.size());
       cues.push_back({c.context(), lower.size()});
       exprs.push_back({"\\b" + EscapeLiteral(lower) + "\\b", HS_FLAG_CASELESS, id});
@@ -288,7 +292,7 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
   };
 
   // The nearest cue before view offset `b`, within the cue window and on the same line.
-  const uint32_t window = pack.cue_window_words() ? pack.cue_window_words() : 8;
+  const size_t window = cue_window_words;
   auto nearest_cue = [&](size_t b) -> const Cue* {
     const Cue* best = nullptr;
     for (const Cue& c : cue_list) {
@@ -546,5 +550,7 @@ absl::StatusOr<DetectResult> Engine::Detect(const std::vector<Token>& tokens, si
 
 const v1::DetectorPack& Engine::pack() const { return impl_->pack; }
 const Lexicon& Engine::lexicon() const { return impl_->lexicon; }
+size_t Engine::cue_window_words() const { return impl_->cue_window_words; }
+size_t Engine::longest_cue_words() const { return impl_->longest_cue_words; }
 
 }  // namespace callredact

@@ -90,6 +90,11 @@ class Engine {
 
   const v1::DetectorPack& pack() const;
   const Lexicon& lexicon() const;
+  // How many words before a candidate a cue may end (the pack's cue_window_words, 8 when
+  // unset), and the words of the longest cue phrase: together what a window must keep
+  // of the text before it for its cues (pipeline/call_session.cc).
+  size_t cue_window_words() const;
+  size_t longest_cue_words() const;
 
  private:
   explicit Engine(std::unique_ptr<EngineImpl> impl);

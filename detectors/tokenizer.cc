@@ -68,8 +68,7 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
-// The number of whitespace-separated words (SplitWords(text).size(), without the vector).
-static size_t CountWords(std::string_view text) {
+size_t CountWords(std::string_view text) {
   size_t n = 0;
   bool in_word = false;
   for (char c : text) {

@@ -57,6 +57,8 @@ bool IsValidUtf8(std::string_view text);
 
 // Splits on ASCII whitespace; the words FORMAT.md's `words` list corresponds to.
 std::vector<std::string_view> SplitWords(std::string_view text);
+// SplitWords(text).size(), without building the vector.
+size_t CountWords(std::string_view text);
 
 }  // namespace callredact
 

@@ -72,31 +72,10 @@ uint32_t ContextBitOf(v1::EntityType type) {
   return 0;
 }
 
-// SplitWords(text).size() without the vector: runs of non-space characters.
-size_t CountWords(std::string_view text) {
-  size_t words = 0;
-  bool in_word = false;
-  for (char c : text) {
-    const bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-    if (!space && !in_word) ++words;
-    in_word = !space;
-  }
-  return words;
-}
-
 // Words of left context a later window needs for cues: the cue window plus the longest
 // cue phrase (a cue that ends within the window may start before it).
 size_t LeftContextWords(const Engine& engine) {
-  const v1::DetectorPack& pack = engine.pack();
-  size_t longest = 0;
-  for (const v1::Cue& cue : pack.cue()) {
-    for (const std::string& phrase : cue.phrase()) {
-      longest = std::max(longest, CountWords(phrase));
-    }
-  }
-  // engine.cc uses 8 when the pack leaves the window unset.
-  const size_t window = pack.cue_window_words() ? pack.cue_window_words() : 8;
-  return std::max(window + longest, kNameLookBackWords);
+  return std::max(engine.cue_window_words() + engine.longest_cue_words(), kNameLookBackWords);
 }
 
 // What a RedactedChunk needs of its input chunk: not the word timings, which its
