@@ -134,6 +134,12 @@ std::string NormalizedValue(std::string_view text, v1::EntityType type) {
   }
 }
 
+// The start of the run of digits that ends at `to` in `text`.
+size_t DigitRunStart(std::string_view text, size_t to) {
+  while (to > 0 && text[to - 1] >= '0' && text[to - 1] <= '9') --to;
+  return to;
+}
+
 // Whether a numeric date in view text ("1991/09/09", "19.07.1973", "9-9-1991") falls on
 // one of `yymmdd` (the first six digits of SA ID numbers).
 bool IsBirthDateOfAny(std::string_view date, const std::vector<std::string>& yymmdd) {
@@ -349,8 +355,7 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
   for (const auto& [id, to] : value_hits) {
     const CompiledPattern& p = patterns[id];
     if (p.proto.entity() != v1::ZA_ID_NUMBER || !p.digit_run) continue;
-    size_t b = to;
-    while (b > 0 && view.text[b - 1] >= '0' && view.text[b - 1] <= '9') --b;
+    const size_t b = DigitRunStart(view.text, to);
     const std::string_view digits = std::string_view(view.text).substr(b, to - b);
     if (ZaIdValid(digits)) id_birth_dates.emplace_back(digits.substr(0, 6));
   }
@@ -380,7 +385,7 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
     size_t b = to;
     if (p.digit_run) {
       // Hyperscan matched, so the run of digits ending at `to` is the match.
-      while (b > 0 && view.text[b - 1] >= '0' && view.text[b - 1] <= '9') --b;
+      b = DigitRunStart(view.text, to);
     } else {
       re2::StringPiece match;
       size_t start = lo;

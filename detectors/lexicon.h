@@ -55,28 +55,17 @@ class Lexicon {
     return it == words_.end() ? nullptr : it->second.get();
   }
 
-  // Each returns nullptr / false when the word is not of that class.
-  const std::string* Digit(std::string_view w) const { return Get(w, &Entry::digit); }
-  const std::string* Multiplier(std::string_view w) const { return Get(w, &Entry::multiplier); }
-  const std::string* Teen(std::string_view w) const { return Get(w, &Entry::teen); }
-  const std::string* Tens(std::string_view w) const { return Get(w, &Entry::tens); }
-  const std::string* Scale(std::string_view w) const { return Get(w, &Entry::scale); }
-  const std::string* EmailSymbol(std::string_view w) const { return Get(w, &Entry::email); }
-  const std::string* Month(std::string_view w) const { return Get(w, &Entry::month); }
-  const std::string* Letter(std::string_view w) const { return Get(w, &Entry::letter); }
-  bool IsFiller(std::string_view w) const { const Entry* e = Find(w); return e && e->filler; }
-  bool IsRepair(std::string_view w) const { const Entry* e = Find(w); return e && e->repair; }
-  bool IsUnit(std::string_view w) const { const Entry* e = Find(w); return e && e->unit; }
-  bool IsNumberWord(std::string_view w) const {
+  // The digit a word stands for ("eight", "agt" -> "8"), or nullptr.
+  const std::string* Digit(std::string_view w) const {
     const Entry* e = Find(w);
-    return e && e->number_word();
+    return e ? e->digit : nullptr;
   }
+  // A repair, of one word or more ("sorry", "i mean").
+  bool IsRepair(std::string_view w) const { const Entry* e = Find(w); return e && e->repair; }
+  // A unit after a number that makes it an amount or a duration ("rand", "hours").
+  bool IsUnit(std::string_view w) const { const Entry* e = Find(w); return e && e->unit; }
 
  private:
-  const std::string* Get(std::string_view w, const std::string* Entry::*field) const {
-    const Entry* e = Find(w);
-    return e ? e->*field : nullptr;
-  }
   Entry& At(const std::string& w);
 
   // unique_ptr: entries stay put when the table rehashes.

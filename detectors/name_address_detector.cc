@@ -85,6 +85,11 @@ bool IsAlphaWord(std::string_view s) {
   return letter;
 }
 
+// A view unit of spoken "o"s: "o" is a digit in the view and "o o" one unit "00".
+bool IsSpokenOs(std::string_view s) {
+  return !s.empty() && s.size() <= 3 && s.find_first_not_of('0') == std::string_view::npos;
+}
+
 bool IsDigits(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s) {
@@ -527,11 +532,7 @@ class Finder {
       if (s >= a.size() || (s > c && a[s].nl)) continue;
       // Spelled out: "G U M E D E", "d for delta u for uniform ...".
       // (A spoken "o" is a digit in the view, and "o o" one unit "00": "M O O N".)
-      auto letter = [&](size_t k) {
-        const std::string_view t = a[k].text;
-        return a[k].letter ||
-               (!t.empty() && t.size() <= 3 && t.find_first_not_of('0') == std::string_view::npos);
-      };
+      auto letter = [&](size_t k) { return a[k].letter || IsSpokenOs(a[k].text); };
       if (letter(s)) {
         size_t e = s;
         while (e < a.size() && (e == s || !a.Break(e)) &&
@@ -618,7 +619,7 @@ class Finder {
         const std::string_view t = a[e].text;
         if (a[e].letter) {
           spelled += t;
-        } else if (!t.empty() && t.size() <= 3 && t.find_first_not_of('0') == std::string_view::npos) {
+        } else if (IsSpokenOs(t)) {
           spelled.append(t.size(), 'o');
         } else if (!(a[e].punct && (t == "-" || t == ","))) {
           break;

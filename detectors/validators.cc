@@ -48,6 +48,9 @@ bool PassportValid(std::string_view v) {
   return AllDigits(digits) && digits.size() >= 6 && digits.size() <= 9;
 }
 
+// The year of a two-digit year in a date of birth: 00-25 are 2000-2025, the rest 19xx.
+int FullYear(int yy) { return yy <= 25 ? 2000 + yy : 1900 + yy; }
+
 int MonthFromWord(std::string_view w) {
   static const char* const kMonths[] = {"jan", "feb", "mar", "apr", "may", "jun",
                                         "jul", "aug", "sep", "oct", "nov", "dec"};
@@ -230,8 +233,7 @@ bool DateOfBirthValid(std::string_view v) {
     }
     // "the fifteenth of june eighty two": a two-digit year, only with a month name.
     if (year < 0 && month_word && nums.size() == 1 && nums[0].size() == 2) {
-      const int yy = Num(nums[0]);
-      year = yy <= 25 ? 2000 + yy : 1900 + yy;
+      year = FullYear(Num(nums[0]));
     }
     return year >= 1900 && year <= 2025 && IsRealDate(year, month, day);
   }
@@ -244,8 +246,7 @@ bool DateOfBirthValid(std::string_view v) {
     }
     if (year < 0 && nums.size() == 2 && nums[0].size() <= 2 && nums[1].size() == 2) {
       day = Num(nums[0]);
-      const int yy = Num(nums[1]);
-      year = yy <= 25 ? 2000 + yy : 1900 + yy;
+      year = FullYear(Num(nums[1]));
     }
   } else if (nums.size() == 3) {
     if (nums[0].size() == 4) {
@@ -257,10 +258,9 @@ bool DateOfBirthValid(std::string_view v) {
   } else if (nums.size() == 1 && nums[0].size() == 6) {
     // DDMMYY as spoken ("one eight oh seven eight four"), else YYMMDD as in an ID.
     std::string_view d = nums[0];
-    auto full_year = [](int yy) { return yy <= 25 ? 2000 + yy : 1900 + yy; };
-    day = Num(d.substr(0, 2)); month = Num(d.substr(2, 2)); year = full_year(Num(d.substr(4, 2)));
+    day = Num(d.substr(0, 2)); month = Num(d.substr(2, 2)); year = FullYear(Num(d.substr(4, 2)));
     if (!IsRealDate(year, month, day)) {
-      year = full_year(Num(d.substr(0, 2))); month = Num(d.substr(2, 2)); day = Num(d.substr(4, 2));
+      year = FullYear(Num(d.substr(0, 2))); month = Num(d.substr(2, 2)); day = Num(d.substr(4, 2));
     }
   } else if (nums.size() == 1 && nums[0].size() == 8) {
     std::string_view d = nums[0];
