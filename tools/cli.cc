@@ -2,7 +2,6 @@
 
 #include <fstream>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "pipeline/keys.h"
 #include "tools/flags.h"
@@ -34,11 +33,8 @@ absl::Status Args::GetUint(const std::string& name, uint64_t min, uint64_t max,
                            uint64_t* out) const {
   auto it = flags.find(name);
   if (it == flags.end()) return absl::OkStatus();
-  uint64_t n = 0;
-  if (!absl::SimpleAtoi(it->second, &n) || n < min || n > max) {
-    return absl::InvalidArgumentError(absl::StrCat("--", name, ": a number in ", min, "..", max));
-  }
-  *out = n;
+  absl::Status st = ParseUintValue(it->second, min, max, out);
+  if (!st.ok()) return absl::InvalidArgumentError(absl::StrCat("--", name, ": ", st.message()));
   return absl::OkStatus();
 }
 

@@ -33,15 +33,23 @@ FlagSet& FlagSet::Bool(const std::string& name, bool* out) {
   });
 }
 
+absl::Status ParseUintValue(const std::string& value, uint64_t min, uint64_t max,
+                            uint64_t* out) {
+  uint64_t n = 0;
+  if (!absl::SimpleAtoi(value, &n) || n < min || n > max) {
+    return absl::InvalidArgumentError(absl::StrCat("a number in ", min, "..", max));
+  }
+  *out = n;
+  return absl::OkStatus();
+}
+
 FlagSet& FlagSet::Uint(const std::string& name, uint64_t min, uint64_t max,
                        std::function<void(uint64_t)> set) {
   return Add(name, false, [min, max, set = std::move(set)](const std::string& v) {
     uint64_t n = 0;
-    if (!absl::SimpleAtoi(v, &n) || n < min || n > max) {
-      return absl::InvalidArgumentError(absl::StrCat("a number in ", min, "..", max));
-    }
-    set(n);
-    return absl::OkStatus();
+    absl::Status st = ParseUintValue(v, min, max, &n);
+    if (st.ok()) set(n);
+    return st;
   });
 }
 

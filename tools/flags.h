@@ -27,6 +27,11 @@
 
 namespace callredact {
 
+// A whole number in [min, max] from a flag's value; the error says what the flag takes
+// ("a number in 1..10"), for the caller to prefix with the flag's name.
+absl::Status ParseUintValue(const std::string& value, uint64_t min, uint64_t max,
+                            uint64_t* out);
+
 class FlagSet {
  public:
   // A flag with a value, stored as given.
