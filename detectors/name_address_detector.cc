@@ -62,6 +62,7 @@ struct Unit {
   // Two words joined by one slash, the SURNAME/FIRSTNAME of airline and travel screens.
   bool slash_pair = false;
   bool letter = false;  // A single letter.
+  bool spelled = false;  // Letters spelled as "r for romeo e for echo" (the view joins them).
   v1::Source source = v1::TRANSCRIPT;
   v1::Speaker speaker = v1::SPEAKER_UNSPECIFIED;
   uint32_t expectation = 0;
@@ -163,6 +164,15 @@ class Analysis {
       while (lt + 1 < limit && lt + 1 <= units_[k].lt + 2 && !tokens_[lt + 1].punct) ++lt;
       if (lt == units_[k].lt + 2 && tokens_[units_[k].lt + 1].norm == "for") units_[k].lt = lt;
     }
+    // "r for romeo e for echo": one unit "re" whose tokens alternate letter, "for", word.
+    for (Unit& u : units_) {
+      if (!u.alpha || u.letter || u.lt < u.ft + 2 || tokens_[u.ft + 1].norm != "for") continue;
+      u.spelled = true;
+      if (u.lt + 2 < tokens_.size() && tokens_[u.lt + 1].norm == "for" &&
+          !tokens_[u.lt + 2].punct) {
+        u.lt += 2;
+      }
+    }
     // The unit each view byte belongs to (for match ends).
     std::vector<int32_t> owner(t.size(), -1);
     int32_t cur = -1;
@@ -256,6 +266,7 @@ class Finder {
     FindExpectedNames();
     FindGazetteerNames();
     FindVocatives();
+    FindBornNames();
     FindSpelledRepeats();
     return std::move(found_);
   }
@@ -279,9 +290,13 @@ class Finder {
       return false;
     }
     if (a.Common(i)) {
-      // "April", "Will", "Grant": a capitalised known name after a strong cue or label.
-      return known && a[i].cap && (mode == Mode::kStrong || mode == Mode::kLabel || !first) &&
-             strong;
+      // "April", "Will", "Grant": a capitalised known name after a strong cue or label,
+      // or answering "your full names?" when a capitalised known name follows ("Grant
+      // Smith.", not "Grant me a moment").
+      if (!known || !a[i].cap || !strong) return false;
+      if (mode == Mode::kStrong || mode == Mode::kLabel || !first) return true;
+      return mode == Mode::kExpect && i + 1 < a.size() && !a.Break(i + 1) && a[i + 1].cap &&
+             a.KnownName(i + 1) && !a.Ambiguous(i + 1) && !claimed_[i + 1];
     }
     if (known && !a.One(i, GazKind::kNameStopwords)) return true;
     if (known) return a[i].cap || strong;
@@ -508,6 +523,8 @@ class Finder {
     const Analysis& a = a_;
     const size_t start = i;
     while (i < a.size() && i - start < limit && (i == start || !a[i].nl)) {
+      size_t unknown = 0;
+      if (a.Common(i) && NameWord(i, Mode::kExpect, true, &unknown)) break;  // "Grant Smith."
       if (a[i].punct || a.Common(i) || a.One(i, GazKind::kKinshipWords) ||
           a.Span(i, GazKind::kNameCuesWeak) > 0 || a.Span(i, GazKind::kNameGreetings) > 0 ||
           (a[i].digits && i == start)) {
@@ -532,7 +549,9 @@ class Finder {
       if (s >= a.size() || (s > c && a[s].nl)) continue;
       // Spelled out: "G U M E D E", "d for delta u for uniform ...".
       // (A spoken "o" is a digit in the view, and "o o" one unit "00": "M O O N".)
-      auto letter = [&](size_t k) { return a[k].letter || IsSpokenOs(a[k].text); };
+      auto letter = [&](size_t k) {
+        return a[k].letter || a[k].spelled || IsSpokenOs(a[k].text);
+      };
       if (letter(s)) {
         size_t e = s;
         while (e < a.size() && (e == s || !a.Break(e)) &&
@@ -547,7 +566,7 @@ class Finder {
         }
         while (e > s && a[e - 1].punct) --e;
         size_t letters = 0;
-        for (size_t k = s; k < e; ++k) letters += letter(k);
+        for (size_t k = s; k < e; ++k) letters += a[k].spelled ? a[k].text.size() : letter(k);
         // "... c for charlie o for" at the end of the window: the spelling goes on.
         size_t raw = e;
         while (raw < a.size() && !a.Break(raw) && (a[raw].punct || a[raw].text == "for")) ++raw;
@@ -603,6 +622,39 @@ class Finder {
     }
   }
 
+  // "Tsakani, born 3 August 2008": one to three name words right before "born" (a comma
+  // or bracket between) are the person whose birth is given. Each word is a known name
+  // or, in cased text, Title case and no common word ("Yes, two. Born ..." is not).
+  void FindBornNames() {
+    const Analysis& a = a_;
+    // Name words at the end of the window (a comma or bracket after them at most) may be
+    // followed by "born" in the next chunk: they are held until it comes.
+    if (!final_) {
+      size_t e = a.size();
+      while (e > 0 && a.size() - e < 2 && (a.Punct(e - 1, ",") || a.Punct(e - 1, "("))) --e;
+      if (e > 0 && BornNameWord(e - 1)) {
+        open_ = std::min(open_, e - 1);
+      }
+    }
+    for (size_t b = 1; b < a.size(); ++b) {
+      if (a[b].text != "born" || a[b].source != v1::TRANSCRIPT || a.Break(b)) continue;
+      size_t e = b;
+      while (e > 0 && e + 2 > b && (a.Punct(e - 1, ",") || a.Punct(e - 1, "("))) --e;
+      size_t s = e;
+      while (s > 0 && e - s < 3 && !a.Break(s) && !claimed_[s - 1] && BornNameWord(s - 1)) --s;
+      if (s == e) continue;
+      AddName(s, e, e, Mode::kStrong, kWeakConfidence, "person_name.born");
+    }
+  }
+
+  bool BornNameWord(size_t i) const {
+    const Analysis& a = a_;
+    return a[i].source == v1::TRANSCRIPT && a.Word(i) && !a[i].letter && !org_[i] &&
+           !a.One(i, GazKind::kKinshipWords) && !a.One(i, GazKind::kNameTitles) &&
+           ((a.KnownName(i) && !a.Ambiguous(i)) ||
+            (a[i].title && !a.Common(i) && a.Span(i, GazKind::kPlaceNames) == 0));
+  }
+
   // "Pillay. P I L L A Y.": letters spelled right after a name, spelling one of its words,
   // are that name too (in the view a spoken "o o" is one "00" unit).
   void FindSpelledRepeats() {
@@ -617,7 +669,7 @@ class Finder {
       size_t e = s;
       for (; e < a.size() && (e == s || !a.Break(e)); ++e) {
         const std::string_view t = a[e].text;
-        if (a[e].letter) {
+        if (a[e].letter || a[e].spelled) {
           spelled += t;
         } else if (IsSpokenOs(t)) {
           spelled.append(t.size(), 'o');

@@ -118,6 +118,11 @@ class Builder {
         i = emails_[email].second;
         continue;
       }
+      // Spelling first: "o for oscar" is the letter o, not a zero.
+      if (size_t next = TrySpelledLetter(i); next > i) {
+        i = next;
+        continue;
+      }
       if (size_t next = TryRun(i); next > i) {
         i = next;
         continue;
@@ -125,10 +130,6 @@ class Builder {
       // "double", "plus" at the end: a number that has not started yet.
       if (IsDangling(i) && OnlyOpenersFrom(i)) open_from_ = std::min(open_from_, OpenStart(i));
       if (size_t next = TryAmount(i); next > i) {
-        i = next;
-        continue;
-      }
-      if (size_t next = TrySpelledLetter(i); next > i) {
         i = next;
         continue;
       }
