@@ -363,7 +363,7 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
   // Names and addresses first: a date in brackets right after a name is that person's
   // date of birth ("Dependant 1 ...... Tsakani (2008/08/03)").
   std::vector<Detection> word_detections;
-  st = names->Detect(tokens, view, final_window, &word_detections, &result.open_from);
+  st = names->Detect(tokens, view, dialogue, final_window, &word_detections, &result.open_from);
   if (!st.ok()) return st;
   auto after_name_in_brackets = [&](size_t first, size_t last) {
     if (first < 2 || last + 1 >= tokens.size()) return false;

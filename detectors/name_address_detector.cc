@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 
 #include "detectors/name_gazetteer.h"
@@ -29,6 +30,8 @@ constexpr size_t kMaxStreetWords = 4;
 constexpr size_t kMaxAddressLookahead = 7;
 // Words after a name that can still reject it ("Sizwe Pension Fund").
 constexpr size_t kNameLookahead = 3;
+// Shortest word of an earlier name that is looked for again ("Mia" yes, "Li" no).
+constexpr size_t kMinRepeatedNameLetters = 3;
 constexpr size_t kMaxEntryPrefixWords = 4;
 
 // How a name run was found; decides which words may be in it.
@@ -89,6 +92,16 @@ bool IsAlphaWord(std::string_view s) {
 // A view unit of spoken "o"s: "o" is a digit in the view and "o o" one unit "00".
 bool IsSpokenOs(std::string_view s) {
   return !s.empty() && s.size() <= 3 && s.find_first_not_of('0') == std::string_view::npos;
+}
+
+// "e-l-e-n-i": letters joined by hyphens, one word to the tokenizer.
+bool IsHyphenSpelled(std::string_view s) {
+  if (s.size() < 5 || s.size() % 2 == 0) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (i % 2 == 0 ? !(c >= 'a' && c <= 'z') : c != '-') return false;
+  }
+  return true;
 }
 
 bool IsDigits(std::string_view s) {
@@ -243,7 +256,10 @@ struct Found {
 
 class Finder {
  public:
-  Finder(const Analysis& a, bool final_window) : a_(a), final_(final_window) {
+  // `open_token`: the first token of the normaliser's open tail (a half-spoken e-mail
+  // or number), which may still become something else than the words it has now.
+  Finder(const Analysis& a, bool final_window, size_t open_token)
+      : a_(a), final_(final_window), open_token_(open_token) {
     org_.assign(a.size(), false);
     for (size_t i = 0; i < a.size(); ++i) {
       const size_t n = a.Span(i, GazKind::kOrganisations);
@@ -268,7 +284,19 @@ class Finder {
     FindVocatives();
     FindBornNames();
     FindSpelledRepeats();
+    FindRepeatedNames();
     return std::move(found_);
+  }
+
+  // A name the call produced before (its value as the view spells it, "jaco du plessis").
+  void AddKnownName(std::string_view value) {
+    size_t b = 0;
+    while (b < value.size()) {
+      size_t e = value.find(' ', b);
+      if (e == std::string_view::npos) e = value.size();
+      if (e - b >= kMinRepeatedNameLetters) known_name_words_.emplace(value.substr(b, e - b));
+      b = e + 1;
+    }
   }
 
   size_t open_unit() const { return open_; }
@@ -321,6 +349,7 @@ class Finder {
     const Analysis& a = a_;
     size_t i = start, end = start, words = 0, unknown = 0;
     bool comma_used = false;
+    bool initials_only = false;  // Initials taken, no name word after them yet.
     *raw_end = start;
     while (i < a.size() && words < kMaxNameWords) {
       if (i > start && a.Break(i)) break;
@@ -335,7 +364,11 @@ class Finder {
       const size_t p = a.Span(i, GazKind::kSurnameParticles);
       if (p > 0 && !a.Common(i + p)) {
         size_t probe = unknown;
-        if (i + p < a.size() && !a.Break(i + p) && NameWord(i + p, mode, false, &probe)) {
+        // "van der merwe" is a surname entry whole, whether or not "merwe" is one alone.
+        const bool entry = a.Span(i, GazKind::kSurnames) == p + 1 && !claimed_[i + p] &&
+                           !org_[i + p] && a.Word(i + p);
+        if (i + p < a.size() && !a.Break(i + p) &&
+            (entry || NameWord(i + p, mode, false, &probe))) {
           unknown = probe;
           i += p + 1;
           end = i;
@@ -344,13 +377,53 @@ class Finder {
         }
         if (i + p > last_word_) *raw_end = i + p;  // "Pieter van der" at the end.
       }
-      if (!NameWord(i, mode, words == 0, &unknown)) break;
+      if (words == 0 || initials_only) {
+        // "N Dlamini", "H. Venter", "T. M. Baloyi", "v mabaso": initials before a name.
+        if (size_t next = Initials(i, mode); next > i) {
+          size_t probe = unknown;
+          if (next < a.size() && !a.Break(next) && NameWord(next, mode, words == 0, &probe)) {
+            i = next;
+            initials_only = true;
+            continue;
+          }
+        }
+      }
+      if (!NameWord(i, mode, words == 0 && !initials_only, &unknown)) break;
+      initials_only = false;
       ++words;
       ++i;
       end = i;
     }
+    // "MTHEMBU S", "CHEN W L", "Dlamini N.": initials after a surname on a screen field.
+    if (mode == Mode::kLabel && words > 0 && end < a.size() && !a.Break(end)) {
+      const size_t next = Initials(end, mode);
+      if (next > end && (next >= a.size() || a.Break(next) || FieldEnd(next))) end = next;
+    }
     *raw_end = std::max(*raw_end, end);
     return end;
+  }
+
+  // The end of the initials starting at unit `i` ("N", "H.", "T. M.", "T.M."), or `i`
+  // when there are none. An initial is a single capital letter; lower case only in
+  // modes with a cue (a speech transcript has no case: "registered to v mabaso").
+  size_t Initials(size_t i, Mode mode) const {
+    const Analysis& a = a_;
+    size_t k = i;
+    for (size_t n = 0; n < 3 && k < a.size() && (k == i || !a.Break(k)); ++n) {
+      if (!a[k].letter || claimed_[k] || org_[k]) break;
+      if (!a[k].cap && (mode == Mode::kGazetteer || mode == Mode::kGreeting)) break;
+      ++k;
+      if (k < a.size() && a.Punct(k, ".") && !a.Break(k)) ++k;
+    }
+    return k;
+  }
+
+  // Whether unit `i` ends a screen field: a separator ("|", ";", ",", a tab gap) or a
+  // bracket.
+  bool FieldEnd(size_t i) const {
+    const Analysis& a = a_;
+    return a.Punct(i, "|") || a.Punct(i, ";") || a.Punct(i, ",") || a.Punct(i, "(") ||
+           a.Punct(i, "/") || a.Break(i);
   }
 
   // Checks a name run and records it; returns whether it was taken.
@@ -663,7 +736,15 @@ class Finder {
     for (size_t f = 0; f < names; ++f) {
       if (found_[f].type != v1::PERSON_NAME) continue;
       size_t s = found_[f].end;
-      while (s < a.size() && a[s].punct && !a.Break(s) && s - found_[f].end < 2) ++s;
+      // ". That's", ", spelt": punctuation and a short lead-in before the letters.
+      for (size_t skipped = 0; s < a.size() && !a.Break(s) && skipped < 4; ++skipped) {
+        const std::string_view w = a[s].text;
+        if (!a[s].punct && w != "that's" && w != "thats" && w != "that" && w != "is" &&
+            w != "it's" && w != "spelled" && w != "spelt" && w != "spelling") {
+          break;
+        }
+        ++s;
+      }
       if (s >= a.size() || a.Break(s)) continue;
       std::string spelled;
       size_t e = s;
@@ -671,6 +752,8 @@ class Finder {
         const std::string_view t = a[e].text;
         if (a[e].letter || a[e].spelled) {
           spelled += t;
+        } else if (IsHyphenSpelled(t)) {  // "E-L-E-N-I"
+          for (size_t k = 0; k < t.size(); k += 2) spelled.push_back(t[k]);
         } else if (IsSpokenOs(t)) {
           spelled.append(t.size(), 'o');
         } else if (!(a[e].punct && (t == "-" || t == ","))) {
@@ -694,6 +777,33 @@ class Finder {
   void FindGazetteerNames() {
     const Analysis& a = a_;
     for (size_t i = 0; i < a.size(); ++i) {
+      // "L. Mokoena", "O Modise": a capital initial before a capitalised known surname.
+      if (a[i].letter && a[i].cap && !claimed_[i] && (i == 0 || !a[i - 1].letter)) {
+        size_t n = i + 1;
+        if (a.Punct(n, ".") && !a.Break(n)) ++n;
+        if (n < a.size() && !a.Break(n) && a[n].cap && a.One(n, GazKind::kSurnames) &&
+            !a.Ambiguous(n) && !claimed_[n] && !org_[n] &&
+            a.Span(n, GazKind::kPlaceNames) == 0 && a.Span(n, GazKind::kStreetNames) == 0) {
+          size_t raw_end;
+          const size_t e = CollectName(n, Mode::kGazetteer, &raw_end);
+          if (e > n) AddName(i, e, raw_end, Mode::kGazetteer, kGazPairConfidence, "person_name.initial");
+          continue;
+        }
+      }
+      // "Kershnie Moodley": an unknown Title-case first name before a known surname, in
+      // cased text.
+      if (!claimed_[i] && a.Word(i) && a[i].title && !a.KnownName(i) && !a.Common(i) &&
+          !org_[i] && a.Span(i, GazKind::kPlaceNames) == 0 &&
+          a.Span(i, GazKind::kStreetTypes) == 0 && a.Span(i, GazKind::kNameTitles) == 0 &&
+          (i == 0 || a.Break(i) || !a[i - 1].cap || a.Common(i - 1)) && i + 1 < a.size() &&
+          !a.Break(i + 1) && a[i + 1].title && a.One(i + 1, GazKind::kSurnames) &&
+          !a.Ambiguous(i + 1) && !claimed_[i + 1] && !org_[i + 1] &&
+          a.Span(i + 1, GazKind::kPlaceNames) == 0) {
+        size_t raw_end;
+        const size_t e = CollectName(i + 1, Mode::kGazetteer, &raw_end);
+        if (e > i + 1) AddName(i, e, raw_end, Mode::kGazetteer, kGazPairConfidence, "person_name.gazetteer");
+        continue;
+      }
       if (claimed_[i] || !a.Word(i) || !a.KnownName(i) || a.Ambiguous(i)) continue;
       if (i > 0 && !a.Break(i) && !claimed_[i - 1] && a.Word(i - 1) && a[i - 1].cap &&
           !a.Common(i - 1) && a[i].cap) {
@@ -703,7 +813,11 @@ class Finder {
       size_t e = CollectName(i, Mode::kGazetteer, &raw_end);
       if (e - i < 2) continue;
       size_t known = 0;
-      for (size_t k = i; k < e; ++k) known += a.KnownName(k) && !a.Ambiguous(k);
+      // A particle that starts a surname entry ("van der merwe") counts as a known name.
+      for (size_t k = i; k < e; ++k) {
+        known += (a.KnownName(k) && !a.Ambiguous(k)) ||
+                 (a.Span(k, GazKind::kSurnameParticles) > 0 && a.Span(k, GazKind::kSurnames) > 1);
+      }
       bool all_cap = true;
       for (size_t k = i; k < e; ++k) all_cap &= a[k].cap || a.Span(k, GazKind::kSurnameParticles) > 0;
       if (known < 2 && !(all_cap && known >= 1)) continue;
@@ -711,6 +825,57 @@ class Finder {
       // A place written like a name ("George Goch") is left alone.
       if (a.Span(i, GazKind::kPlaceNames) >= e - i) continue;
       AddName(i, e, raw_end, Mode::kGazetteer, kGazPairConfidence, "person_name.gazetteer");
+    }
+  }
+
+  // "Jaco", "meneer Steyn", "a Mrs D Reddy": a word of a name found earlier in the call
+  // (or earlier in this window) names that person again wherever it recurs, with an
+  // initial before it and further name words after it. Common words and words that are
+  // also ordinary words ("Grace", "Will") are left to the cue-based finders.
+  void FindRepeatedNames() {
+    const Analysis& a = a_;
+    for (const Found& f : found_) {
+      if (f.type != v1::PERSON_NAME) continue;
+      for (size_t k = f.begin; k < f.end; ++k) {
+        if (a.Word(k) && a[k].text.size() >= kMinRepeatedNameLetters) {
+          known_name_words_.emplace(a[k].text);
+        }
+      }
+    }
+    if (known_name_words_.empty()) return;
+    auto repeated = [&](size_t k) {
+      return k < a.size() && a[k].lt < open_token_ && a.Word(k) && !a[k].letter &&
+             !a[k].spelled && !claimed_[k] &&
+             !org_[k] && !a.Ambiguous(k) && known_name_words_.contains(std::string(a[k].text));
+    };
+    // "paulo dot pereira", "n molefe 57 at": words joined by e-mail connectors are a
+    // local part, even before its "at" has come.
+    auto connector = [&](size_t k) {
+      return k < a.size() && !a.Break(k) &&
+             (a[k].text == "dot" || a[k].text == "underscore" || a[k].text == "at" ||
+              a[k].text == "dash" || a[k].text == "hyphen" || a[k].text == "punt");
+    };
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (!repeated(i)) continue;
+      size_t s = i, e = i + 1;
+      while (e < a.size() && !a.Break(e) && repeated(e)) ++e;
+      size_t after = e;  // "n molefe five seven at": digits may come before the "at".
+      while (after < e + 2 && after < a.size() && !a.Break(after) && a[after].digits) ++after;
+      if ((s > 0 && !a.Break(s) && connector(s - 1)) || connector(after)) {
+        i = e - 1;
+        continue;
+      }
+      // "D Reddy", "H. Venter": the initial goes with the name.
+      size_t p = s;
+      if (p > 0 && a.Punct(p - 1, ".") && !a.Break(p)) --p;
+      if (p > 0 && !a.Break(p) && a[p - 1].letter && !claimed_[p - 1]) s = p - 1;
+      AddName(s, e, e, Mode::kStrong, kCueConfidence, "person_name.repeat");
+      // "viresh" + "seventy one" still open: the words may be the start of an e-mail
+      // ("viresh seventy one at outlook dot com"), so they wait for the tail.
+      if (!final_ && e < a.size() && !a[e].punct && a[e].lt >= open_token_) {
+        open_ = std::min(open_, s);
+      }
+      i = e - 1;
     }
   }
 
@@ -1030,6 +1195,8 @@ class Finder {
   std::vector<Found> found_;
   size_t last_word_ = 0;
   size_t open_ = SIZE_MAX;
+  const size_t open_token_;
+  absl::flat_hash_set<std::string> known_name_words_;
 };
 
 }  // namespace
@@ -1051,12 +1218,16 @@ absl::StatusOr<std::unique_ptr<NameAddressDetector>> NameAddressDetector::Load(
 }
 
 absl::Status NameAddressDetector::Detect(const std::vector<Token>& tokens, const View& view,
-                                         bool final_window, std::vector<Detection>* out,
+                                         const DialogueState& dialogue, bool final_window,
+                                         std::vector<Detection>* out,
                                          size_t* open_from) const {
   Analysis analysis(*impl_->gazetteers, tokens, view);
   absl::Status st = analysis.Build();
   if (!st.ok()) return st;
-  Finder finder(analysis, final_window);
+  Finder finder(analysis, final_window, *open_from);
+  for (const auto& [value, type] : dialogue.known_values) {
+    if (type == v1::PERSON_NAME) finder.AddKnownName(value);
+  }
   for (const Found& f : finder.Run()) {
     Detection d;
     d.type = f.type;

@@ -29,8 +29,11 @@ class NameAddressDetector {
   // Finds names and addresses in one stream window (`tokens`, with its normalised
   // `view`). Appends detections with token indices into `tokens`; lowers `*open_from`
   // to the first token of a name or address that reaches the end of the window and
-  // could still go on in the next chunk (unless `final_window`). Thread-safe.
-  absl::Status Detect(const std::vector<Token>& tokens, const View& view, bool final_window,
+  // could still go on in the next chunk (unless `final_window`). Names the call has
+  // already produced (`dialogue.known_values`) are found again wherever they recur.
+  // Thread-safe.
+  absl::Status Detect(const std::vector<Token>& tokens, const View& view,
+                      const DialogueState& dialogue, bool final_window,
                       std::vector<Detection>* out, size_t* open_from) const;
 
  private:

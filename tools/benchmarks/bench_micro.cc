@@ -186,7 +186,7 @@ void BM_NameAddressDetector(benchmark::State& state) {
     for (const Window& w : f.windows) {
       out.clear();
       size_t open_from = w.tokens.size();
-      (void)f.names->Detect(w.tokens, w.view, true, &out, &open_from);
+      (void)f.names->Detect(w.tokens, w.view, DialogueState{}, true, &out, &open_from);
     }
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * f.bytes));
