@@ -94,6 +94,20 @@ bool IsSpokenOs(std::string_view s) {
   return !s.empty() && s.size() <= 3 && s.find_first_not_of('0') == std::string_view::npos;
 }
 
+// "kerkstraat", "vleiweg", "beyerslaan": a street name and its Afrikaans type in one
+// word, with at least three letters of name.
+bool AfrikaansCompoundStreet(std::string_view s) {
+  for (std::string_view type : {"straat", "laan", "rylaan", "weg", "singel", "steeg"}) {
+    if (s.size() >= type.size() + 3 && s.substr(s.size() - type.size()) == type) {
+      for (char c : s) {
+        if (!(c >= 'a' && c <= 'z')) return false;
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
 // "e-l-e-n-i": letters joined by hyphens, one word to the tokenizer.
 bool IsHyphenSpelled(std::string_view s) {
   if (s.size() < 5 || s.size() % 2 == 0) return false;
@@ -1017,6 +1031,8 @@ class Finder {
     size_t j = NumberEnd(i);
     if (a.Punct(j, ",")) ++j;
     for (size_t words = 0; words <= kMaxStreetWords && j < a.size() && !a.Break(j); ++words) {
+      // "kerkstraat", "vleiweg": an Afrikaans street name with its type joined on.
+      if (words == 0 && AfrikaansCompoundStreet(a[j].text) && !org_[j]) return j + 1;
       const size_t type = a.Span(j, GazKind::kStreetTypes);
       if (type > 0 && (words >= 1 || type >= 2) && !a.One(j, GazKind::kAddressAreaWords)) {
         size_t e = j + type;
@@ -1081,8 +1097,11 @@ class Finder {
         street = true;
       } else if ((e = PrefixCore(p)) > p) {
         const std::string_view w = a[p].text;
+        // A dwelling number is an address only with more after it ("Room 312, Sunnyside
+        // Residence, Auckland Park"; not "Rm 214" alone).
         if (w == "unit" || w == "flat" || w == "apartment" || w == "apt" || w == "suite" ||
-            w == "woonstel") {
+            w == "woonstel" || w == "room" || w == "rm" || w == "house" || w == "huis" ||
+            w == "huisnommer") {
           unit = true;
         } else {
           box = true;
@@ -1145,11 +1164,14 @@ class Finder {
       }
     }
     for (size_t i = 0; i < a.size(); ++i) {
-      if (claimed_[i] || a[i].punct || a[i].source == v1::SCREEN) continue;
+      if (claimed_[i] || a[i].punct) continue;
       if (i > 0 && !a.Break(i) && !a[i - 1].alpha && !a[i - 1].punct) {
         continue;  // Inside a longer number or an amount.
       }
-      bool context = cue[i];
+      // A screen field without an address label ("| 14 Crane St, Lenasia Ext 10, 1827 |")
+      // is an address only when it has a street, box or unit core of its own.
+      const bool screen = a[i].source == v1::SCREEN;
+      bool context = cue[i] && !screen;
       if (!context && a[i].speaker == v1::CUSTOMER && (a[i].expectation & kAddressBit)) {
         // The answer's first words after a lead-in ("it's", "at home").
         size_t c = i;
@@ -1158,6 +1180,7 @@ class Finder {
       }
       bool complete = false;
       size_t e = AddressFrom(i, context, &complete);
+      if (screen && !complete) continue;
       if (e <= i) {
         if (!final_ && (context || HouseNumber(i) || a.Span(i, GazKind::kAddressPrefixes) > 0)) {
           NoteOpenAddress(i, context);

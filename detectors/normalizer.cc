@@ -256,6 +256,15 @@ class Builder {
     }
     if (DigitWordAt(i)) {
       const std::string* d = Lex(i, &Lexicon::Entry::digit);
+      // Afrikaans says the unit first: "drie en twintig" is 23, "vyf en vyftig" 55.
+      if (*d != "0" && i + 2 < t_.size() && N(i + 1) == "en" && !GapBefore(i + 1) &&
+          !GapBefore(i + 2)) {
+        if (const std::string* tens = Lex(i + 2, &Lexicon::Entry::tens)) {
+          put(std::string_view(*tens).substr(0, 1), i);
+          put(*d, i + 2);
+          return i + 3;
+        }
+      }
       // "X hundred" / "X thousand", and "two thousand and one" / "one hundred and
       // thirty four" as the numbers they are (2001, 134). Without "and", a hundred inside a
       // digit sequence stays "00" ("oh five hundred one" is 0500 1).

@@ -194,6 +194,10 @@ TEST_F(NormalizerTest, AfrikaansDigits) {
       {"twee drie vier vyf ses sewe nege", {"2345679=twee drie vier vyf ses sewe nege"}},
       {"dubbel vyf ses", {"556=dubbel vyf ses"}},
       {"trippel nul", {"000=trippel nul"}},
+      // The unit first, then "en" and the tens.
+      {"drie en twintig", {"23=drie en twintig"}},
+      {"negentien vyf en vyftig", {"1955=negentien vyf en vyftig"}},
+      {"nul en een", {"0=nul", "en=en", "1=een"}},
   });
 }
 
