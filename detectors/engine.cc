@@ -424,7 +424,8 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
     const bool local =
         (cue && cue->context == p.proto.context()) || id_birth_date || name_birth_date;
     const bool not_pii = cue && cue->context == v1::CTX_NOT_PII;
-    const bool expected = (tokens[c.first_token].expectation & Bit(p.proto.context())) != 0;
+    const bool expected = !p.proto.cue_only() &&
+                          (tokens[c.first_token].expectation & Bit(p.proto.context())) != 0;
     double conf = 0;
     if (not_pii) {
       // "branch code 470010": only a number that proves itself (a checksum) counts.

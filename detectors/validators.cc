@@ -171,6 +171,11 @@ bool ExpiryValid(std::string_view v) {
   return month >= 1 && month <= 12 && year >= 2000 && year <= 2049;
 }
 
+bool DayMonthOfBirthValid(std::string_view v) {
+  // Checked as a date of the leap year 2000, so that 29 February passes.
+  return DateOfBirthValid(std::string(v) + " 2000");
+}
+
 bool DateOfBirthValid(std::string_view v) {
   // Split into alphanumeric words.
   std::vector<std::string> words;
@@ -184,6 +189,18 @@ bool DateOfBirthValid(std::string_view v) {
     }
   }
   if (!cur.empty()) words.push_back(cur);
+  // "30sep71": day, month abbreviation and year written as one word.
+  for (size_t k = 0; k < words.size(); ++k) {
+    const std::string& w = words[k];
+    const size_t a = w.find_first_not_of("0123456789");
+    if (a == 0 || a == std::string::npos || a + 3 >= w.size()) continue;
+    const size_t b = w.find_first_of("0123456789", a);
+    if (b == std::string::npos || b - a != 3 || !AllDigits(w.substr(b))) continue;
+    std::vector<std::string> parts = {w.substr(0, a), w.substr(a, 3), w.substr(b)};
+    words.erase(words.begin() + static_cast<long>(k));
+    words.insert(words.begin() + static_cast<long>(k), parts.begin(), parts.end());
+    k += 2;
+  }
   int year = -1, month = -1, day = -1;
   auto strip_ordinal = [](std::string w) {
     if (w.size() > 2) {
@@ -196,11 +213,15 @@ bool DateOfBirthValid(std::string_view v) {
       "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
       "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth",
       "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth"};
+  static const char* const kAfrikaansOrdinals[] = {
+      "eerste", "tweede", "derde", "vierde", "vyfde", "sesde", "sewende", "agste",
+      "negende", "tiende", "elfde", "twaalfde", "dertiende", "veertiende", "vyftiende",
+      "sestiende", "sewentiende", "agtiende", "negentiende", "twintigste"};
   auto ordinal = [&](const std::string& w) {
     for (int k = 0; k < 20; ++k) {
-      if (w == kOrdinals[k]) return k + 1;
+      if (w == kOrdinals[k] || w == kAfrikaansOrdinals[k]) return k + 1;
     }
-    return w == "thirtieth" ? 30 : 0;
+    return w == "thirtieth" || w == "dertigste" ? 30 : 0;
   };
   std::vector<std::string> nums;
   std::vector<int> ordinals;  // Spoken ordinals: day, then month ("19th of the 6th").
@@ -283,7 +304,8 @@ Validator FindValidator(std::string_view name) {
       {"payment_card", PaymentCardValid}, {"tax_number", TaxNumberValid},
       {"za_phone", ZaPhoneValid},   {"intl_phone", IntlPhoneValid},
       {"email", EmailValid},        {"expiry", ExpiryValid},
-      {"date_of_birth", DateOfBirthValid}, {"passport", PassportValid},
+      {"date_of_birth", DateOfBirthValid}, {"day_month_of_birth", DayMonthOfBirthValid},
+      {"passport", PassportValid},
       {"never", Never},
   };
   for (const Entry& e : kValidators) {

@@ -45,6 +45,9 @@ bool ExpiryValid(std::string_view value);
 // A date of birth in view text ("13 january 1960", "1960-01-13", "13/01/1960",
 // "13011960", "180784" as DDMMYY or YYMMDD): a real date with year 1900-2025.
 bool DateOfBirthValid(std::string_view value);
+// A day and a month name with no year ("the 2nd of February", "tenth of may"): a real
+// day of the year (29 February included).
+bool DayMonthOfBirthValid(std::string_view value);
 
 // A real calendar date.
 bool IsRealDate(int year, int month, int day);

@@ -274,6 +274,24 @@ void ExpectCases(const std::vector<DetectCase>& cases) {
 constexpr v1::EntityType kNone = v1::ENTITY_TYPE_UNSPECIFIED;
 constexpr char kNeutral[] = "How can I help you today?";
 
+TEST(EngineDetectTest, DatesOfBirthInMoreForms) {
+  ExpectCases({
+      {"apostrophe year", "And your date of birth?", "3 March '90.", "3 March '90",
+       v1::DATE_OF_BIRTH},
+      {"day and month with a cue in the same utterance", "Date of birth?",
+       "She was born on the 2nd of February, so she's six weeks old.", "the 2nd of February",
+       v1::DATE_OF_BIRTH},
+      {"Afrikaans ordinal, month and units-first year", "en jou geboortedatum",
+       "agtiende januarie agt en sestig", "agtiende januarie agt en sestig", v1::DATE_OF_BIRTH},
+      {"compact date after DOB", kNeutral, "PAX 1: NKOSI/THABO MR DOB 30SEP71 PPT",
+       "30SEP71", v1::DATE_OF_BIRTH},
+      {"a day and month answering a later question is not a birthday",
+       "Date of birth and departure date?", "Friday 28 June, the evening bus.", "28 June",
+       v1::ENTITY_TYPE_UNSPECIFIED},
+  });
+}
+
+
 TEST(EngineDetectTest, IdNumbers) {
   const std::string id = ValidId(), near = NearMissId();
   ExpectCases({

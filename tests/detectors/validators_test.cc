@@ -298,6 +298,8 @@ TEST(DateOfBirthValidTest, Formats) {
                                   {"13011960", true},
                                   {"19600113", true},
                                   {"29 february 1960", true},  // Leap year.
+                                  {"30sep71", true},           // Booking screens.
+                                  {"agtiende januarie 1968", true},
                                   {"29/02/2000", true},        // Leap year (400).
                                   {"31 february 1980", false},
                                   {"29 february 1981", false},
