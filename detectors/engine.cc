@@ -117,9 +117,14 @@ struct Candidate {
 std::string NormalizedValue(std::string_view text, v1::EntityType type) {
   std::string out;
   switch (type) {
+    case v1::PASSPORT_NUMBER:
+      // "d , 94887506" (a spoken "D for delta, 9 4 ...") is "d94887506".
+      for (char c : text) {
+        if (c != ' ' && c != '\n' && c != ',') out.push_back(c);
+      }
+      return out;
     case v1::EMAIL_ADDRESS:
     case v1::DATE_OF_BIRTH:
-    case v1::PASSPORT_NUMBER:
     case v1::PERSON_NAME:
     case v1::STREET_ADDRESS:
       for (char c : text) {
@@ -360,6 +365,32 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
     if (ZaIdValid(digits)) id_birth_dates.emplace_back(digits.substr(0, 6));
   }
 
+  // Where the valid card numbers of this window end in the view: an expiry date and a
+  // security code read out right after a card are that card's ("5183 4870 4453 3674,
+  // 12/25, 058"), with no cue of their own.
+  std::vector<size_t> card_ends;
+  for (const auto& [id, to] : value_hits) {
+    const CompiledPattern& p = patterns[id];
+    if (p.proto.entity() != v1::PAYMENT_CARD_NUMBER || !p.digit_run || !p.validator) continue;
+    const size_t b = DigitRunStart(view.text, to);
+    const std::string_view digits = std::string_view(view.text).substr(b, to - b);
+    // An ID number can pass the card check too ("6103051464085  1961-03-05").
+    if (p.validator(digits) && !ZaIdValid(digits)) card_ends.push_back(to);
+  }
+  auto right_after_card = [&](v1::EntityType type, size_t b) {
+    if (type != v1::CARD_EXPIRY && type != v1::CARD_SECURITY_CODE) return false;
+    static const RE2 kExpiryGap("[ ,;.]*((and|expiry|expires|exp|valid until) ?)?[ ,;.]*");
+    static const RE2 kCodeGap(
+        "[ ,;.]*(((and|expiry|expires|exp|valid until) ?)?[ ,]*\\d{2} ?[/-] ?\\d{2,4}[ ,;.]*)?"
+        "((and|cvv|cvc|code|the code is) ?)?[ ,;.]*");
+    for (size_t e : card_ends) {
+      if (e > b || b - e > 40) continue;
+      const re2::StringPiece gap(view.text.data() + e, b - e);
+      if (RE2::FullMatch(gap, type == v1::CARD_EXPIRY ? kExpiryGap : kCodeGap)) return true;
+    }
+    return false;
+  };
+
   // Names and addresses first: a date in brackets right after a name is that person's
   // date of birth ("Dependant 1 ...... Tsakani (2008/08/03)").
   std::vector<Detection> word_detections;
@@ -422,7 +453,8 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
     const bool name_birth_date = et == v1::DATE_OF_BIRTH && valid &&
                                  after_name_in_brackets(c.first_token, c.last_token);
     const bool local =
-        (cue && cue->context == p.proto.context()) || id_birth_date || name_birth_date;
+        (cue && cue->context == p.proto.context()) || id_birth_date || name_birth_date ||
+        (valid && right_after_card(et, b));
     const bool not_pii = cue && cue->context == v1::CTX_NOT_PII;
     const bool expected = !p.proto.cue_only() &&
                           (tokens[c.first_token].expectation & Bit(p.proto.context())) != 0;

@@ -141,7 +141,10 @@ bool ZaPhoneValid(std::string_view v) {
   if (nat.size() != 9 || !AllDigits(nat)) return false;
   char a = nat[0], b = nat[1];
   if (a == '6' || a == '7') return true;                      // Mobile.
-  if (a == '8') return b == '0' || (b >= '1' && b <= '4') || b == '6' || b == '7';
+  // 080x (toll-free) and 0860/0861 (share-call) numbers belong to businesses, never to a
+  // person: "the fraud line is 0860 100 222".
+  if (a == '8' && (b == '0' || (b == '6' && (nat[2] == '0' || nat[2] == '1')))) return false;
+  if (a == '8') return (b >= '1' && b <= '4') || b == '6' || b == '7';
   if (a >= '1' && a <= '5') return true;                      // Geographic.
   return false;
 }

@@ -32,8 +32,9 @@ bool PaymentCardValid(std::string_view digits);
 bool TaxNumberValid(std::string_view digits);
 
 // South African phone number: "0" + 9 digits or "+27"/"0027" + 9 digits, with a valid
-// mobile (06x, 07x, 08[1-4]) or geographic (01x-05x) or non-geographic (086x, 087x,
-// 080x) range.
+// mobile (06x, 07x, 08[1-4]) or geographic (01x-05x) or personal non-geographic (0862-0869
+// fax-to-e-mail, 087x VoIP) range. Business ranges (080x toll-free, 0860/0861 share-call)
+// fail.
 bool ZaPhoneValid(std::string_view value);
 
 // Any E.164 number: '+', country code not 0, 8 to 15 digits in all.

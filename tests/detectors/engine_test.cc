@@ -274,6 +274,51 @@ void ExpectCases(const std::vector<DetectCase>& cases) {
 constexpr v1::EntityType kNone = v1::ENTITY_TYPE_UNSPECIFIED;
 constexpr char kNeutral[] = "How can I help you today?";
 
+TEST(EngineDetectTest, ExpiryAndCodeRightAfterACard) {
+  ExpectCases({
+      {"expiry after the card", kNeutral, "Card is easier. 5183 4870 4453 3674, 12/25, 058.",
+       "12/25", v1::CARD_EXPIRY},
+      {"code after the card and its expiry", kNeutral,
+       "Card is easier. 5183 4870 4453 3674, 12/25, 058.", "058", v1::CARD_SECURITY_CODE},
+      {"a year after an ID number that also passes the card check", kNeutral,
+       "MOLEFE 6103051464085 1961 MOTHER", "1961", kNone},
+      {"an amount after a card is not its code", kNeutral,
+       "My card 5183 4870 4453 3674 was charged 250 rand twice.", "250", kNone},
+  });
+}
+
+// The agent reads a passport back spelled ("D for delta, 9 4 8 ..."): the same value as
+// the customer's "D94887506", so it is found without a cue.
+TEST(EngineDetectTest, SpelledPassportReadBack) {
+  v1::Call call = MakeCall({{v1::AGENT, "Any passport for the profile?"},
+                            {v1::CUSTOMER, "Okay, it's D94887506."},
+                            {v1::AGENT, "Thanks. I'll add it to your travel notes."},
+                            {v1::AGENT, "D for delta, 9 4 8 8 7 5 0 6."}});
+  auto out = RedactCall(SharedEngine(), Policy::Default(), call);
+  ASSERT_TRUE(out.ok()) << out.status();
+  ASSERT_EQ(out->chunks_size(), 4);
+  EXPECT_EQ(out->chunks(3).text(), "[PASSPORT_NUMBER].");
+}
+
+TEST(EngineDetectTest, BusinessNumbersAreNotPersonal) {
+  ExpectCases({
+      {"share-call number", kNeutral, "If you need us again, the fraud line is 0860 100 222.",
+       "0860 100 222", kNone},
+      {"toll-free number", kNeutral, "You can call 0800 123 456 7 for free.", "0800 123 456 7",
+       kNone},
+      {"a mobile number still is", kNeutral, "You can call me on 082 555 1234.",
+       "082 555 1234", v1::PHONE_NUMBER},
+  });
+}
+
+TEST(EngineDetectTest, BranchCodesAndImeisAreNotAccountsOrIds) {
+  ExpectCases({
+      {"branch code after the bank", "And the bank?", "Standard Bank, 051001.", "051001", kNone},
+      {"IMEI", "Your ID number?", "No sorry, that's on the box: 352601815908305.",
+       "352601815908305", kNone},
+  });
+}
+
 TEST(EngineDetectTest, DatesOfBirthInMoreForms) {
   ExpectCases({
       {"apostrophe year", "And your date of birth?", "3 March '90.", "3 March '90",

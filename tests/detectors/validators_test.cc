@@ -216,8 +216,10 @@ TEST(ZaPhoneValidTest, PrefixesRangesAndLengths) {
                               {"0411234567", true},
                               {"0511234567", true},
                               // Non-geographic.
-                              {"0801234567", true},
-                              {"0861234567", true},
+                              {"0801234567", false},  // Toll-free: a business.
+                              {"0861234567", false},  // Share-call: a business.
+                              {"0860100222", false},
+                              {"0862345678", true},   // Fax-to-e-mail: personal.
                               {"0871234567", true},
                               // International prefixes.
                               {"+27821234567", true},
