@@ -297,6 +297,7 @@ class Finder {
     FindGazetteerNames();
     FindVocatives();
     FindBornNames();
+    FindSelfIntroductions();
     FindSpelledRepeats();
     FindRepeatedNames();
     return std::move(found_);
@@ -341,13 +342,23 @@ class Finder {
              a.KnownName(i + 1) && !a.Ambiguous(i + 1) && !claimed_[i + 1];
     }
     if (known && !a.One(i, GazKind::kNameStopwords)) return true;
-    if (known) return a[i].cap || strong;
+    // A surname that is also a word to leave alone on its own ("Zulu", the language)
+    // after a first name: "sibusiso zulu".
+    if (known) return a[i].cap || strong || (!first && a.One(i, GazKind::kSurnames));
     const bool place = a.Span(i, GazKind::kPlaceNames) > 0;
     if (a[i].cap && mode != Mode::kGazetteer && mode != Mode::kGreeting) {
       if (place && (mode == Mode::kWeak || mode == Mode::kKin) && first) return false;
       // After a weak cue a short all-capitals word is an abbreviation ("it's REF 2024",
       // "it's FNB"), not a name.
       if (mode == Mode::kWeak && !a[i].title && a[i].text.size() <= 4) return false;
+      return true;
+    }
+    // "this is ntombi sithole", "my neighbour shaheeda naidoo": after a weak cue or a
+    // relation, an unknown lower-case first name with a known surname right after it.
+    if ((mode == Mode::kWeak || mode == Mode::kKin) && first && i + 1 < a.size() &&
+        !a.Break(i + 1) && a.Word(i + 1) && a.One(i + 1, GazKind::kSurnames) &&
+        !a.Ambiguous(i + 1) && !a.Common(i + 1) && *unknown < kMaxUnknownWords) {
+      ++*unknown;
       return true;
     }
     if (AllowsUnknown(mode) || (mode == Mode::kKin && !first)) {
@@ -425,6 +436,8 @@ class Finder {
     size_t k = i;
     for (size_t n = 0; n < 3 && k < a.size() && (k == i || !a.Break(k)); ++n) {
       if (!a[k].letter || claimed_[k] || org_[k]) break;
+      // "I applied": the pronoun, unless written as an initial ("I. Patel").
+      if (a[k].text == "i" && !a.Punct(k + 1, ".")) break;
       if (!a[k].cap && (mode == Mode::kGazetteer || mode == Mode::kGreeting)) break;
       ++k;
       if (k < a.size() && a.Punct(k, ".") && !a.Break(k)) ++k;
@@ -451,11 +464,13 @@ class Finder {
       return false;
     }
     // "Sizwe Pension Fund", "Thandi General Insurance": a business, not a person.
+    // "Mabaso and Partners", "Ngwenya Home Insurance", "thembani bank fraud line": one
+    // "and" or Title-case common word may come between.
     if (mode != Mode::kLabel) {
-      for (size_t k = end; k < end + 3 && k < a.size() && !a.Break(k) && a.Word(k) &&
-                           !a.Common(k);
-           ++k) {
+      size_t skipped = 0;
+      for (size_t k = end; k < end + 3 && k < a.size() && !a.Break(k) && a.Word(k); ++k) {
         if (a.One(k, GazKind::kNameStopsAfter)) return false;
+        if (a.Common(k) && (skipped++ > 0 || !(a[k].text == "and" || a[k].title))) break;
       }
     }
     if (mode == Mode::kGazetteer &&
@@ -537,6 +552,17 @@ class Finder {
     return true;
   }
 
+  // Whether the text before unit `i` in its chunk or turn is cased (has a capital letter
+  // after its first word): then a name in it is capitalised too.
+  bool CasedBefore(size_t i) const {
+    const Analysis& a = a_;
+    for (size_t k = i; k > 0; --k) {
+      if (a[k].cap && !a.Break(k) && !a.Punct(k - 1, ".") && !a.Punct(k - 1, "?")) return true;
+      if (a.Break(k)) return a[k].cap && k < i;
+    }
+    return a.size() > 0 && a[0].cap && i > 0;
+  }
+
   // Skips "," and fillers after a cue.
   size_t SkipAfterCue(size_t i) const {
     const Analysis& a = a_;
@@ -563,10 +589,15 @@ class Finder {
         cue_end = i + n;
       } else if (a.One(i, GazKind::kNameTitles)) {
         cue_end = i + 1;
-        if (a.Punct(cue_end, ".")) ++cue_end;
+        // "Mr. Dlamini", but "Dumela ntate. I applied ...": a full stop ends a title only
+        // when it is an abbreviation.
+        if (a.Punct(cue_end, ".") && a[i].text.size() <= 4 && a[i].text != "mme") ++cue_end;
         detector = "person_name.title";
         // "12 Main Dr": a street, not a title.
         if (i > 0 && (a[i - 1].digits || a.Span(i - 1, GazKind::kStreetNames) > 0)) continue;
+        // In a cased transcript the name after a title is capitalised ("The doctor said").
+        const size_t n = SkipAfterCue(cue_end);
+        if (n < a.size() && !a[n].cap && CasedBefore(i)) continue;
       } else if (size_t k = a.Span(i, GazKind::kKinshipWords);
                  k && i > 0 &&
                  (a[i - 1].text == "my" || a[i - 1].text == "his" || a[i - 1].text == "her" ||
@@ -740,6 +771,37 @@ class Finder {
            !a.One(i, GazKind::kKinshipWords) && !a.One(i, GazKind::kNameTitles) &&
            ((a.KnownName(i) && !a.Ambiguous(i)) ||
             (a[i].title && !a.Common(i) && a.Span(i, GazKind::kPlaceNames) == 0));
+  }
+
+  // "morning nadia, sibusiso zulu here", "Thabo Molefe speaking": a name right before
+  // "here" or "speaking" near the start of a turn introduces the speaker. At least one
+  // word is a known name; the others are known, Title case, or unknown before a known one.
+  void FindSelfIntroductions() {
+    const Analysis& a = a_;
+    for (size_t h = 1; h < a.size(); ++h) {
+      const std::string_view w = a[h].text;
+      if (a[h].source != v1::TRANSCRIPT || a.Break(h) ||
+          !(w == "here" || w == "speaking" || w == "praat" || w == "hier")) {
+        continue;
+      }
+      size_t start = h;  // The turn's first unit, within a few words.
+      while (start > 0 && h - start < 7 && !a[start].nl) --start;
+      if (!a[start].nl && start != 0) continue;
+      size_t s = h, known = 0;
+      while (s > start && h - s < 3 && !a.Break(s) && a.Word(s - 1) && !a[s - 1].letter &&
+             !claimed_[s - 1] && !org_[s - 1] && !a.Common(s - 1) &&
+             !a.One(s - 1, GazKind::kNameGreetings) && !a.One(s - 1, GazKind::kNameTitles)) {
+        const bool k = a.KnownName(s - 1) && !a.Ambiguous(s - 1);
+        if (!k && !a.KnownName(s - 1) && !a[s - 1].title &&
+            !(s < h && a.KnownName(s) && !a.Ambiguous(s))) {
+          break;
+        }
+        known += k;
+        --s;
+      }
+      if (s == h || known == 0) continue;
+      AddName(s, h, h, Mode::kStrong, kWeakConfidence, "person_name.self_intro");
+    }
   }
 
   // "Pillay. P I L L A Y.": letters spelled right after a name, spelling one of its words,
