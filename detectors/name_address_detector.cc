@@ -108,6 +108,16 @@ bool AfrikaansCompoundStreet(std::string_view s) {
   return false;
 }
 
+// "t.m." or "t.m": initials written together with full stops.
+bool IsDottedInitials(std::string_view s) {
+  if (s.size() < 3) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (i % 2 == 0 ? !(c >= 'a' && c <= 'z') : c != '.') return false;
+  }
+  return true;
+}
+
 // "e-l-e-n-i": letters joined by hyphens, one word to the tokenizer.
 bool IsHyphenSpelled(std::string_view s) {
   if (s.size() < 5 || s.size() % 2 == 0) return false;
@@ -435,7 +445,15 @@ class Finder {
     const Analysis& a = a_;
     size_t k = i;
     for (size_t n = 0; n < 3 && k < a.size() && (k == i || !a.Break(k)); ++n) {
-      if (!a[k].letter || claimed_[k] || org_[k]) break;
+      if (claimed_[k] || org_[k]) break;
+      if (IsDottedInitials(a[k].text)) {  // "T.M.", one word to the tokenizer.
+        ++k;
+        if (k < a.size() && a.Punct(k, ".") && !a.Break(k)) ++k;
+        continue;
+      }
+      // "O. Modise": a capital O is read as a zero in the view.
+      const bool letter_o = a[k].text == "0" && a[k].cap;
+      if (!a[k].letter && !letter_o) break;
       // "I applied": the pronoun, unless written as an initial ("I. Patel").
       if (a[k].text == "i" && !a.Punct(k + 1, ".")) break;
       if (!a[k].cap && (mode == Mode::kGazetteer || mode == Mode::kGreeting)) break;
@@ -484,7 +502,8 @@ class Finder {
       // the way names are written.
       bool known = false, comma = false, title = true;
       for (size_t k = start; k < end; ++k) {
-        known |= a.KnownName(k);
+        known |= a.KnownName(k) ||
+                 (a.Span(k, GazKind::kSurnameParticles) > 0 && a.Span(k, GazKind::kSurnames) > 1);
         comma |= a.Punct(k, ",") || a[k].slash_pair;
         if (!a[k].punct) title &= a[k].title;
       }
@@ -854,7 +873,8 @@ class Finder {
     const Analysis& a = a_;
     for (size_t i = 0; i < a.size(); ++i) {
       // "L. Mokoena", "O Modise": a capital initial before a capitalised known surname.
-      if (a[i].letter && a[i].cap && !claimed_[i] && (i == 0 || !a[i - 1].letter)) {
+      if ((a[i].letter || a[i].text == "0") && a[i].cap && !claimed_[i] &&
+          (i == 0 || !a[i - 1].letter)) {
         size_t n = i + 1;
         if (a.Punct(n, ".") && !a.Break(n)) ++n;
         if (n < a.size() && !a.Break(n) && a[n].cap && a.One(n, GazKind::kSurnames) &&
@@ -971,7 +991,7 @@ class Finder {
   size_t SkipSeparator(size_t i) const {
     const Analysis& a = a_;
     for (int k = 0; k < 4 && i < a.size(); ++k) {
-      if (a[i].digits && a[i].text.size() <= 2) {
+      if (a[i].digits && a[i].text.size() <= 2 && !(a[i].text == "0" && a[i].cap)) {
         ++i;
       } else if (a.Punct(i, "(") && i + 2 < a.size() && a.Punct(i + 2, ")")) {
         i += 3;
@@ -1037,7 +1057,7 @@ class Finder {
       if (v == std::string::npos) {
         // "Member Ntombi Mqhayi", "Client<TAB>Kagiso Molefe": no separator, so only
         // capitalised words with a known name among them.
-        if (!(a[i].nl || i == 0) || i + nl >= a.size()) continue;
+        if (i + nl >= a.size()) continue;
         v = i + nl;
         bare = true;
       }
@@ -1052,7 +1072,31 @@ class Finder {
         }
         if (!caps || !known) continue;
       }
-      AddName(v, e, raw_end, Mode::kLabel, kLabelConfidence, "person_name.label");
+      if (!AddName(v, e, raw_end, Mode::kLabel, kLabelConfidence, "person_name.label")) continue;
+      // "PAX: DU PLESSIS MARELIZE (A), DU PLESSIS JACO (A)", "Applicants: GEORGIOU A /
+      // GEORGIOU-PILLAY S": more names of the same field, each after a separator.
+      for (size_t more = 0; more < 8; ++more) {
+        size_t k = e;
+        if (a.Punct(k, "(")) {
+          size_t close = k + 1;
+          while (close < a.size() && close - k < 8 && !a.Break(close) && !a.Punct(close, ")")) {
+            ++close;
+          }
+          if (!a.Punct(close, ")")) break;
+          k = close + 1;
+        }
+        if (k >= a.size() || a.Break(k) ||
+            !(a.Punct(k, ",") || a.Punct(k, "/") || a.Punct(k, "&") || a[k].text == "and")) {
+          break;
+        }
+        const size_t next = k + 1;
+        if (next >= a.size() || a.Break(next)) break;
+        e = CollectName(next, Mode::kLabel, &raw_end);
+        if (e <= next || !AddName(next, e, raw_end, Mode::kLabel, kLabelConfidence,
+                                  "person_name.label")) {
+          break;
+        }
+      }
     }
   }
 

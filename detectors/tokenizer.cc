@@ -126,7 +126,8 @@ std::vector<Token> Tokenize(const v1::Chunk& chunk, Break first_break) {
   };
   while (i < text.size()) {
     if (IsSpace(text[i])) {
-      if (text[i] == '\n' && screen) pending_line = true;
+      // On a screen a new line or a tab separates fields ("MAIN MEMBER\tMOLEFE THABO\tPLAN").
+      if ((text[i] == '\n' || text[i] == '\t') && screen) pending_line = true;
       ++i;
       continue;
     }
