@@ -50,6 +50,11 @@ struct DialogueState {
   uint32_t seen = 0;
   // Normalised values found earlier in the call and their type (bounded).
   std::vector<std::pair<std::string, v1::EntityType>> known_values;
+  // Names each stream (AGENT, CUSTOMER, SCREEN) has found but not committed yet (a name
+  // at the end of a held chunk), space-separated. Detection treats them like known
+  // names, so a name said back while the first speaker's chunk is still held is found
+  // however the chunks are cut.
+  std::string open_names[3];
   void Remember(const std::string& value, v1::EntityType type);
   v1::EntityType Lookup(const std::string& value) const;
 };

@@ -532,14 +532,28 @@ class Finder {
     }
   }
 
+  // Whether the words after a name that AddName looks at ("Home Insurance", "and
+  // Partners"), or an e-mail it may start ("lwazi underscore n 04 at ..."), are not all in
+  // the window yet.
   bool NameMayChange(size_t end) const {
     const Analysis& a = a_;
     size_t k = end;
+    size_t skipped = 0;
     for (size_t words = 0; words < kNameLookahead; ++words, ++k) {
-      if (k >= a.size()) return true;
-      if (a.Break(k) || !a.Word(k) || a.Common(k)) return false;
+      if (k >= a.size() || a[k].lt >= open_token_) return true;
+      if (a.Break(k)) return false;
+      if (EmailConnector(k)) return true;
+      if (a[k].digits && words < 2) continue;
+      if (!a.Word(k)) return false;
+      if (a.Common(k) && (skipped++ > 0 || !(a[k].text == "and" || a[k].title))) return false;
     }
     return false;
+  }
+
+  bool EmailConnector(size_t k) const {
+    const std::string_view t = a_[k].text;
+    return t == "dot" || t == "underscore" || t == "at" || t == "dash" || t == "hyphen" ||
+           t == "punt";
   }
 
   // Whether the units from `e` to the end of the window could all still be the start
@@ -1356,6 +1370,15 @@ absl::Status NameAddressDetector::Detect(const std::vector<Token>& tokens, const
   Finder finder(analysis, final_window, *open_from);
   for (const auto& [value, type] : dialogue.known_values) {
     if (type == v1::PERSON_NAME) finder.AddKnownName(value);
+  }
+  // The other streams' open names (this stream's own are in this window already, still
+  // undecided).
+  if (!tokens.empty()) {
+    const Token& t = tokens.back();
+    const int own = t.source == v1::SCREEN ? 2 : t.speaker == v1::AGENT ? 0 : 1;
+    for (int k = 0; k < 3; ++k) {
+      if (k != own) finder.AddKnownName(dialogue.open_names[k]);
+    }
   }
   for (const Found& f : finder.Run()) {
     Detection d;

@@ -421,6 +421,8 @@ class Builder {
   // the end of the window, so a number there may still go on in the next chunk.
   bool OnlyOpenersFrom(size_t k) const {
     for (; k < t_.size(); ++k) {
+      // "drie en" + "twintig": Afrikaans tens may follow a unit and "en".
+      if (N(k) == "en" && k > 0 && DigitWordAt(k - 1)) continue;
       if (FillerLength(k) == 0 && !IsDangling(k)) return false;
     }
     return true;

@@ -111,8 +111,9 @@ class StreamState {
   };
 
   StreamState(const Engine& engine, const Policy& policy, const SessionOptions& options,
-              DialogueState& dialogue, size_t left_context_words)
-      : engine_(engine),
+              DialogueState& dialogue, size_t left_context_words, int index)
+      : index_(index),
+        engine_(engine),
         policy_(policy),
         options_(options),
         dialogue_(dialogue),
@@ -142,6 +143,7 @@ class StreamState {
     *cues = result->new_cue_contexts;
     st = Commit(*result, base_ + result->open_from);
     if (!st.ok()) return st;
+    NoteOpenNames(*result);
     return Release(ready);
   }
 
@@ -285,6 +287,7 @@ class StreamState {
     if (!result.ok()) return result.status();
     absl::Status st = Commit(*result, base_ + tokens_.size());
     if (!st.ok()) return st;
+    dialogue_.open_names[index_].clear();
     return Release(ready);
   }
 
@@ -296,6 +299,17 @@ class StreamState {
   size_t held() const { return pending_.size(); }
 
  private:
+  // The names of `result` not committed yet, for the other streams (DialogueState).
+  void NoteOpenNames(const DetectResult& result) {
+    std::string& names = dialogue_.open_names[index_];
+    names.clear();
+    for (const Detection& d : result.detections) {
+      if (d.type != v1::PERSON_NAME || base_ + d.last_token < committed_) continue;
+      if (!names.empty()) names.push_back(' ');
+      names.append(d.normalized);
+    }
+  }
+
   absl::StatusOr<DetectResult> RunDetect(bool final_window) {
     absl::Status st = Stage("detect");
     if (!st.ok()) return st;
@@ -491,6 +505,7 @@ class StreamState {
     out->set_text(std::move(redacted));
   }
 
+  const int index_;  // The stream: 0 AGENT, 1 CUSTOMER, 2 SCREEN (DialogueState::open_names).
   const Engine& engine_;
   const Policy& policy_;
   const SessionOptions& options_;
@@ -522,7 +537,7 @@ StreamState& CallSession::StreamFor(const v1::Chunk& chunk) {
   auto& s = streams_[StreamIndex(chunk)];
   if (!s) {
     s = std::make_unique<StreamState>(*engine_, *policy_, options_, dialogue_,
-                                      left_context_words_);
+                                      left_context_words_, StreamIndex(chunk));
   }
   return *s;
 }

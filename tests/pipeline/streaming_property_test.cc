@@ -202,7 +202,7 @@ TEST_P(StreamingPropertyTest, RechunkingFindsTheSameEntities) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpora, StreamingPropertyTest,
-                         ::testing::Values("dev.jsonl", "dev_styles.jsonl"),
+                         ::testing::Values("dev.jsonl", "dev_styles.jsonl", "probe.jsonl"),
                          [](const ::testing::TestParamInfo<const char*>& info) {
                            return std::string(info.param).substr(
                                0, std::string(info.param).find('.'));

@@ -430,5 +430,7 @@ TEST(EvaluateCorpusTest, DevStylesGoldScoresPerfectly) {
   CheckGoldScoresPerfectly("dev_styles.jsonl", 60);
 }
 
+TEST(EvaluateCorpusTest, ProbeGoldScoresPerfectly) { CheckGoldScoresPerfectly("probe.jsonl", 90); }
+
 }  // namespace
 }  // namespace callredact
