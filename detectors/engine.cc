@@ -458,6 +458,9 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
     const bool not_pii = cue && cue->context == v1::CTX_NOT_PII;
     const bool expected = !p.proto.cue_only() &&
                           (tokens[c.first_token].expectation & Bit(p.proto.context())) != 0;
+    if (cue && cue->context == v1::CTX_BUSINESS_CONTACT && et == v1::PHONE_NUMBER && !expected) {
+      continue;  // "our fraud line is 011 ...": the company's number.
+    }
     double conf = 0;
     if (not_pii) {
       // "branch code 470010": only a number that proves itself (a checksum) counts.

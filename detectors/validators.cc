@@ -31,7 +31,18 @@ bool EmailValid(std::string_view v) {
     return false;
   std::string_view domain = v.substr(at + 1);
   size_t dot = domain.rfind('.');
-  return dot != std::string_view::npos && dot > 0 && domain.size() - dot - 1 >= 2;
+  if (dot == std::string_view::npos || dot == 0 || domain.size() - dot - 1 < 2) return false;
+  // A company's role mailbox ("claims@sizwefuneral.co.za") is nobody's personal address.
+  static const char* const kRoleMailboxes[] = {
+      "info",     "claims",   "support",  "help",      "admin",      "service",
+      "services", "contact",  "enquiries", "enquiry",  "queries",    "sales",
+      "accounts", "billing",  "noreply",  "no-reply",  "complaints", "customercare",
+      "customerservice", "helpdesk", "office", "reception", "careers", "fraud"};
+  const std::string_view local = v.substr(0, at);
+  for (const char* role : kRoleMailboxes) {
+    if (local == role) return false;
+  }
+  return true;
 }
 
 bool PassportValid(std::string_view v) {

@@ -308,6 +308,17 @@ TEST(EngineDetectTest, BusinessNumbersAreNotPersonal) {
        kNone},
       {"a mobile number still is", kNeutral, "You can call me on 082 555 1234.",
        "082 555 1234", v1::PHONE_NUMBER},
+      {"the company's number after 'our ... number'", kNeutral,
+       "If the card is declined abroad, our international number is +27 11 324 4444.",
+       "+27 11 324 4444", kNone},
+      {"the company calling from its number", kNeutral,
+       "The team leader will call you from 015 290 2000 before arrival.", "015 290 2000", kNone},
+      {"the customer's landline", kNeutral, "Call me at home on 015 290 2000 after five.",
+       "015 290 2000", v1::PHONE_NUMBER},
+      {"a role mailbox", kNeutral, "You can email the documents to claims@sizwefuneral.co.za.",
+       "claims@sizwefuneral.co.za", kNone},
+      {"a personal address", kNeutral, "My email is thandi.nkosi@gmail.com.",
+       "thandi.nkosi@gmail.com", v1::EMAIL_ADDRESS},
   });
 }
 
