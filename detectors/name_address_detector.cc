@@ -640,7 +640,9 @@ class Finder {
         mode = Mode::kKin;
         detector = "person_name.relation";
         size_t j = SkipAfterCue(cue_end);
-        if (j < a.size() && (a[j].text == "is" || a[j].text == "was")) ++j;
+        // "my wife's name is thuli", "the kids are Ruan and Mia".
+        if (j < a.size() && (a[j].text == "name" || a[j].text == "names")) ++j;
+        if (j < a.size() && (a[j].text == "is" || a[j].text == "was" || a[j].text == "are")) ++j;
         cue_end = j;
       } else if (size_t w = a.Span(i, GazKind::kNameCuesWeak)) {
         cue_end = i + w;
@@ -661,7 +663,18 @@ class Finder {
       size_t e = CollectName(s, mode, &raw_end);
       if (e > s) {
         // A weak cue needs a known or capitalised first word.
-        AddName(s, e, raw_end, mode, conf, detector);
+        if (AddName(s, e, raw_end, mode, conf, detector) && mode == Mode::kKin) {
+          // "the kids are Ruan and Mia", "my sisters, Ayanda, Zodwa and Lwazi".
+          for (size_t more = 0; more < 4; ++more) {
+            size_t k = e;
+            if (k < a.size() && a.Punct(k, ",")) ++k;
+            if (k < a.size() && a[k].text == "and") ++k;
+            if (k == e || k >= a.size() || a.Break(k)) break;
+            const size_t next = k;
+            e = CollectName(next, mode, &raw_end);
+            if (e <= next || !AddName(next, e, raw_end, mode, conf, detector)) break;
+          }
+        }
       } else if (mode == Mode::kStrong && s > last_word_) {
         // "my name is" at the end of the window: the name comes next. The cue itself is
         // not personal; nothing to hold.
@@ -1164,6 +1177,34 @@ class Finder {
     return i;
   }
 
+  // A township or rural address core: a house or stand number, up to two words, and a
+  // numbered or lettered area part ("4512 Zone 2", "801 Selosesha Unit 2", "1147
+  // ngwelezane section b"): returns the end, or i.
+  size_t AreaCore(size_t i) const {
+    const Analysis& a = a_;
+    if (!HouseNumber(i)) return i;
+    size_t j = NumberEnd(i);
+    for (size_t words = 0; words <= 2 && j < a.size() && !a.Break(j); ++words) {
+      const size_t area = a.Span(j, GazKind::kAddressAreaWords);
+      if (area > 0 && j + area < a.size() && !a.Break(j + area) &&
+          (HouseNumber(j + area) || a[j + area].letter)) {
+        return j + area + 1;
+      }
+      if (area > 0 || !StreetWord(j)) break;
+      ++j;
+    }
+    return i;
+  }
+
+  // Whether unit `i` starts an area part with its number or letter ("Extension 5",
+  // "section b", "Zone 2").
+  bool AreaPart(size_t i) const {
+    const Analysis& a = a_;
+    const size_t area = a.Span(i, GazKind::kAddressAreaWords);
+    return area > 0 && i + area < a.size() && !a.Break(i + area) &&
+           (HouseNumber(i + area) || a[i + area].letter);
+  }
+
   // "Unit 4", "PO Box 1830", "Farm Leeuwkraal 274": returns the end, or i.
   size_t PrefixCore(size_t i) const {
     const Analysis& a = a_;
@@ -1185,6 +1226,7 @@ class Finder {
     size_t best = i;
     size_t j = i;
     for (size_t words = 0; words < 4 && j < a.size() && (j == i || !a.Break(j)); ++words) {
+      if (AreaPart(j)) break;  // "Tembisa Extension 5": the area part is read on its own.
       const size_t c = a.Span(j, GazKind::kComplexWords);
       if (c > 0 && j > i) best = j + c;
       if (!StreetWord(j)) break;
@@ -1213,7 +1255,7 @@ class Finder {
         if (p >= a.size() || a[p].nl) break;
       }
       size_t e;
-      if ((e = StreetCore(p)) > p) {
+      if ((e = StreetCore(p)) > p || (e = AreaCore(p)) > p) {
         street = true;
       } else if ((e = PrefixCore(p)) > p) {
         const std::string_view w = a[p].text;
@@ -1240,18 +1282,21 @@ class Finder {
       } else if (any && a[p].cap && StreetWord(p) && a[p].source != v1::SCREEN) {
         // An unlisted suburb in cased text: "Dan Pienaar", "Walmer".
         e = p;
-        while (e < a.size() && e - p < 3 && (e == p || !a.Break(e)) && a[e].cap && StreetWord(e)) {
+        while (e < a.size() && e - p < 3 && (e == p || !a.Break(e)) && a[e].cap && StreetWord(e) &&
+               !AreaPart(e)) {
           ++e;
         }
+        if (e == p) break;
       } else if (any && StreetWord(p) && a[p].source != v1::SCREEN) {
         // Lower-case unknown words count only when a place or a postal code follows.
         size_t q = p;
         while (q < a.size() && q - p < 3 && (q == p || !a.Break(q)) && StreetWord(q) &&
-               a.Span(q, GazKind::kPlaceNames) == 0) {
+               a.Span(q, GazKind::kPlaceNames) == 0 && !AreaPart(q)) {
           ++q;
         }
         if (q < a.size() && !a.Break(q) &&
-            (a.Span(q, GazKind::kPlaceNames) > 0 || (a[q].digits && a[q].text.size() == 4))) {
+            (a.Span(q, GazKind::kPlaceNames) > 0 || (a[q].digits && a[q].text.size() == 4) ||
+             (q > p && AreaPart(q)))) {
           e = q;
         } else {
           break;
