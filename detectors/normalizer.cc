@@ -495,13 +495,18 @@ class Builder {
   // and number words ("fifty seven", "84"), then names spelled as words, single letters
   // ("s d l a m i n i", "n molefe") and connectors ("dot", "underscore"), with at most
   // two whole words, up to a word that cannot be part of an address ("is", "email").
-  size_t LocalPartStart(size_t end) const {
-    // A single letter among spelled letters is a letter ("s d l a m i n i"), even
-    // when it is also a stop word ("a").
-    auto spelled = [&](size_t i) {
-      auto letter = [&](size_t k) { return k < t_.size() && !t_[k].punct && N(k).size() == 1; };
-      return letter(i) && (letter(i + 1) || (i > 0 && letter(i - 1)));
+  // A single letter among spelled letters ("s d l a m i n i"), even when it is also a
+  // stop word ("a") or a digit word ("o").
+  bool SpelledLetterAt(size_t i) const {
+    auto letter = [&](size_t k) {
+      return k < t_.size() && !t_[k].punct && N(k).size() == 1 &&
+             std::isalpha(static_cast<unsigned char>(N(k)[0]));
     };
+    return letter(i) && (letter(i + 1) || (i > 0 && letter(i - 1)));
+  }
+
+  size_t LocalPartStart(size_t end) const {
+    auto spelled = [&](size_t i) { return SpelledLetterAt(i); };
     auto usable = [&](size_t i) {
       return !t_[i].punct && (!EmailStopWords().count(N(i)) || spelled(i)) &&
              (IsLabel(i) || IsConnector(i) || N(i).find('.') != std::string::npos);
@@ -514,7 +519,9 @@ class Builder {
       if (!usable(i)) break;
       if (i < end && GapBefore(i + 1)) break;
       const std::string& w = N(i);
-      const bool number = (E(i) && E(i)->number_word()) || IsDigits(w);
+      // A spelled "o" among spelled letters ("s i t h o l e") is the letter.
+      const bool spelled_o = w == "o" && spelled(i);
+      const bool number = ((E(i) && E(i)->number_word()) || IsDigits(w)) && !spelled_o;
       if (number && seen_name) {
         // Digits inside the local part only next to a connector ("tasneem dot 8").
         if (!(i + 1 <= end && IsConnector(i + 1))) break;
@@ -581,6 +588,8 @@ class Builder {
         piece = "@";
       } else if (IsConnector(i)) {
         piece = *Lex(i, &Lexicon::Entry::email);
+      } else if (w == "o" && SpelledLetterAt(i)) {
+        piece = w;  // "s i t h o l e": the letter o.
       } else if (const std::string* d = Lex(i, &Lexicon::Entry::digit)) {
         piece = *d;
       } else if (const std::string* teen = Lex(i, &Lexicon::Entry::teen)) {

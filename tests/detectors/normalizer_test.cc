@@ -331,6 +331,9 @@ TEST_F(NormalizerTest, SpokenEmails) {
       // Spelled letters, "a" among them, are the local part ("a" alone is an article).
       {"s d l a m i n i eight two at gmail dot com",
        {"sdlamini82@gmail.com=s d l a m i n i eight two at gmail dot com"}},
+      // A spelled "o" among the letters is the letter, not a zero.
+      {"n t o m b i dot s i t h o l e at gmail dot com",
+       {"ntombi.sithole@gmail.com=n t o m b i dot s i t h o l e at gmail dot com"}},
       {"send it to a thandi at gmail dot com",
        {"send=send", "it=it", "to=to", "a=a", "thandi@gmail.com=thandi at gmail dot com"}},
       // A written address stays one view word.
