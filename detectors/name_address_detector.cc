@@ -618,8 +618,16 @@ class Finder {
       Mode mode = Mode::kStrong;
       const char* detector = "person_name.cue";
       double conf = kCueConfidence;
+      const std::string_view w = a[i].text;
       if (size_t n = a.Span(i, GazKind::kNameCues)) {
         cue_end = i + n;
+      } else if (w.size() > 2 && w.substr(w.size() - 2) == "'s" && i + 1 < a.size() &&
+                 !a.Break(i + 1) && a[i + 1].text == "name" &&
+                 !a.One(i, GazKind::kKinshipWords)) {
+        // "the previous owner's name vimbai sibanda", "the deceased's name is ...".
+        cue_end = i + 2;
+        if (cue_end < a.size() && a[cue_end].text == "is") ++cue_end;
+        detector = "person_name.possessive";
       } else if (a.One(i, GazKind::kNameTitles)) {
         cue_end = i + 1;
         // "Mr. Dlamini", but "Dumela ntate. I applied ...": a full stop ends a title only
