@@ -5,6 +5,24 @@
 namespace callredact {
 namespace {
 
+// Where to split a hyphenated number word ("twenty-two" at 6): a tens word, a hyphen and
+// letters. 0 when `w` is not one.
+size_t HyphenatedTensSplit(std::string_view w) {
+  const size_t h = w.find('-');
+  if (h == std::string_view::npos || h + 1 >= w.size()) return 0;
+  std::string head(w.substr(0, h));
+  for (char& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  static const char* const kTens[] = {"twenty", "thirty", "forty",  "fifty",
+                                      "sixty",  "seventy", "eighty", "ninety"};
+  bool tens = false;
+  for (const char* t : kTens) tens |= head == t;
+  if (!tens) return 0;
+  for (char c : w.substr(h + 1)) {
+    if (!std::isalpha(static_cast<unsigned char>(c))) return 0;
+  }
+  return h;
+}
+
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 // Punctuation split off the edges of a word. '+' and '@' are not: they belong to phone
@@ -145,7 +163,17 @@ std::vector<Token> Tokenize(const v1::Chunk& chunk, Break first_break) {
     size_t e = end;
     while (e > b && IsEdgePunct(text[e - 1])) --e;
     // Keep a trailing apostrophe-s word whole ("it's" has inner punctuation only).
-    if (e > b) push(b, e, false);
+    // "twenty-two", "Seventy-seven", "twenty-third": a hyphenated spoken number is two
+    // words to the normaliser, like "twenty two" (both keep the word's timing).
+    if (e > b) {
+      const size_t h = HyphenatedTensSplit(std::string_view(text).substr(b, e - b));
+      if (h > 0) {
+        push(b, b + h, false);
+        push(b + h + 1, e, false);
+      } else {
+        push(b, e, false);
+      }
+    }
     for (size_t k = e; k < end; ++k) push(k, k + 1, true);
   }
   return tokens;

@@ -63,6 +63,11 @@ TEST(TokenizeTest, OffsetsAndPunctuation) {
       {"+27821234567", {"+27821234567@0-12"}},
       {"ID:8001015009087", {"id:8001015009087@0-16"}},
       {"...", {".@0-1!", ".@1-2!", ".@2-3!"}},
+      // A hyphenated spoken number is two words; other hyphenated words stay whole.
+      {"Twenty-two eighty-five.", {"twenty@0-6", "two@7-10", "eighty@11-17", "five@18-22", ".@22-23!"}},
+      {"the twenty-third", {"the@0-3", "twenty@4-10", "third@11-16"}},
+      {"Mhlongo-Zwane e-mail", {"mhlongo-zwane@0-13", "e-mail@14-20"}},
+      {"twenty-20", {"twenty-20@0-9"}},
       {"", {}},
   };
   for (const OffsetCase& c : kCases) {
