@@ -55,6 +55,9 @@ struct DialogueState {
   // names, so a name said back while the first speaker's chunk is still held is found
   // however the chunks are cut.
   std::string open_names[3];
+  // Whether each stream's transcript is cased (a final chunk of it had a capitalised
+  // word): then a name after a cue is capitalised too ("Is this cellphone ..." is not one).
+  bool cased[3] = {false, false, false};
   void Remember(const std::string& value, v1::EntityType type);
   v1::EntityType Lookup(const std::string& value) const;
 };

@@ -252,6 +252,8 @@ class Analysis {
     return i < units_.size() ? units_[i].span[static_cast<size_t>(k)] : 0;
   }
   bool Word(size_t i) const { return i < units_.size() && units_[i].alpha; }
+  // The chunk a unit comes from.
+  uint64_t Seq(size_t i) const { return tokens_[units_[i].ft].seq; }
   bool Common(size_t i) const { return One(i, GazKind::kCommonWords); }
   bool KnownName(size_t i) const {
     return One(i, GazKind::kFirstNames) || One(i, GazKind::kSurnames);
@@ -312,6 +314,9 @@ class Finder {
     FindRepeatedNames();
     return std::move(found_);
   }
+
+  // Whether the window's stream is known to be a cased transcript (DialogueState).
+  void SetStreamCased(bool cased) { stream_cased_ = cased; }
 
   // A name the call produced before (its value as the view spells it, "jaco du plessis").
   void AddKnownName(std::string_view value) {
@@ -585,15 +590,20 @@ class Finder {
     return true;
   }
 
-  // Whether the text before unit `i` in its chunk or turn is cased (has a capital letter
-  // after its first word): then a name in it is capitalised too.
+  // Whether the text up to unit `i` in its turn or line is cased (has a capitalised
+  // word): then a name in it is capitalised too.
   bool CasedBefore(size_t i) const {
+    // A lower-case transcript capitalises nothing (not even its first word); a single
+    // capital letter ("I") says nothing.
+    if (stream_cased_) return true;
     const Analysis& a = a_;
-    for (size_t k = i; k > 0; --k) {
-      if (a[k].cap && !a.Break(k) && !a.Punct(k - 1, ".") && !a.Punct(k - 1, "?")) return true;
-      if (a.Break(k)) return a[k].cap && k < i;
+    const size_t last = std::min(i, a.size() - 1);
+    for (size_t k = last + 1; k-- > 0;) {
+      if (a.Seq(k) != a.Seq(last)) return false;  // Only this chunk's own casing.
+      if (a[k].cap && !a[k].letter && !a[k].digits) return true;
+      if (a.Break(k)) return false;
     }
-    return a.size() > 0 && a[0].cap && i > 0;
+    return false;
   }
 
   // Skips "," and fillers after a cue.
@@ -667,6 +677,8 @@ class Finder {
       }
       size_t s = SkipAfterCue(cue_end);
       if (s >= a.size() || (s > i + 1 && a[s].nl)) continue;
+      // In a cased transcript a name is capitalised: "Is this cellphone the best number".
+      if (!a[s].cap && !a[s].letter && CasedBefore(i)) continue;
       size_t raw_end;
       size_t e = CollectName(s, mode, &raw_end);
       if (e > s) {
@@ -975,9 +987,15 @@ class Finder {
     }
     if (known_name_words_.empty()) return;
     auto repeated = [&](size_t k) {
-      return k < a.size() && a[k].lt < open_token_ && a.Word(k) && !a[k].letter &&
-             !a[k].spelled && !claimed_[k] &&
-             !org_[k] && !a.Ambiguous(k) && known_name_words_.contains(std::string(a[k].text));
+      if (k >= a.size() || a[k].lt >= open_token_ || !a.Word(k) || a[k].letter ||
+          a[k].spelled || claimed_[k] || org_[k] || a.Ambiguous(k) ||
+          a.One(k, GazKind::kNameTitles) || a.One(k, GazKind::kKinshipWords)) {
+        return false;
+      }
+      std::string_view w = a[k].text;
+      // "Yaseen's line": the name with a possessive.
+      if (w.size() > 2 && w.substr(w.size() - 2) == "'s") w.remove_suffix(2);
+      return known_name_words_.contains(std::string(w));
     };
     // "paulo dot pereira", "n molefe 57 at": words joined by e-mail connectors are a
     // local part, even before its "at" has come.
@@ -1392,6 +1410,7 @@ class Finder {
   size_t last_word_ = 0;
   size_t open_ = SIZE_MAX;
   const size_t open_token_;
+  bool stream_cased_ = false;
   absl::flat_hash_set<std::string> known_name_words_;
 };
 
@@ -1432,6 +1451,7 @@ absl::Status NameAddressDetector::Detect(const std::vector<Token>& tokens, const
     for (int k = 0; k < 3; ++k) {
       if (k != own) finder.AddKnownName(dialogue.open_names[k]);
     }
+    finder.SetStreamCased(dialogue.cased[own]);
   }
   for (const Found& f : finder.Run()) {
     Detection d;

@@ -24,8 +24,8 @@ bool IsAlnumWord(std::string_view s) {
   return true;
 }
 
-// "800-101-5009" and "800.101.5009" are digit groups; "2026-02-09", "3.5" and
-// "14:30" are not. Returns the digits, or "" when the token is not joinable.
+// "800-101-5009", "800.101.5009" and "2-0-1-5-8-1-6-4" are digit groups; "2026-02-09",
+// "3.5" and "14:30" are not. Returns the digits, or "" when the token is not joinable.
 std::string JoinableDigits(std::string_view s) {
   if (IsDigits(s)) return std::string(s);
   std::string digits;
@@ -53,6 +53,11 @@ std::string JoinableDigits(std::string_view s) {
                              (groups[0] == 2 && groups[1] == 2 && groups[2] == 4))) {
     return "";
   }
+  // Digit by digit with hyphens, as some transcribers write a number read out
+  // ("2-0-1-5-8-1-6-4").
+  bool singles = sep == '-';
+  for (size_t g : groups) singles &= g == 1;
+  if (singles) return digits;
   for (size_t g : groups) {
     if (g < 2) return "";
   }
@@ -448,28 +453,63 @@ class Builder {
     return j;
   }
 
-  // "a for apple" -> "a"; "e for echo, n for november" -> "en".
+  // "a for apple" -> "a"; "e for echo, n for november" -> "en"; "a as in alpha" -> "a";
+  // "mike oscar lima echo" -> "mole" (three or more phonetic-alphabet words).
   size_t TrySpelledLetter(size_t i) {
-    auto spelled = [&](size_t k) {
+    // The tokens one spelled letter takes at `k` (0: none).
+    auto spelled = [&](size_t k) -> size_t {
       const std::string& w = N(k);
-      return w.size() == 1 && std::isalpha(static_cast<unsigned char>(w[0])) &&
-             k + 2 < t_.size() && N(k + 1) == "for" && N(k + 2).size() > 1 &&
-             N(k + 2)[0] == w[0];
-    };
-    if (!spelled(i)) return i;
-    size_t k = i;
-    for (;;) {
-      view_.text.push_back(N(k)[0]);
-      view_.token_at.push_back(static_cast<int32_t>(k));
-      k += 3;
-      // The spelling words map to no view byte; a match over the letters covers them.
-      if (k < t_.size() && spelled(k)) continue;
-      if (k + 1 < t_.size() && (N(k) == "," || N(k) == "and") && spelled(k + 1)) {
-        ++k;
-        continue;
+      if (w.size() != 1 || !std::isalpha(static_cast<unsigned char>(w[0]))) return 0;
+      if (k + 2 < t_.size() && N(k + 1) == "for" && N(k + 2).size() > 1 && N(k + 2)[0] == w[0]) {
+        return 3;
       }
-      return k;
+      if (k + 3 < t_.size() && N(k + 1) == "as" && N(k + 2) == "in" && N(k + 3).size() > 1 &&
+          N(k + 3)[0] == w[0]) {
+        return 4;
+      }
+      return 0;
+    };
+    auto phonetic = [&](size_t k) {
+      return k < t_.size() && !t_[k].punct && Lex(k, &Lexicon::Entry::letter) != nullptr;
+    };
+    if (spelled(i) > 0) {
+      size_t k = i;
+      for (;;) {
+        view_.text.push_back(N(k)[0]);
+        view_.token_at.push_back(static_cast<int32_t>(k));
+        k += spelled(k);
+        // The spelling words map to no view byte; a match over the letters covers them.
+        if (k < t_.size() && spelled(k) > 0) continue;
+        if (k + 1 < t_.size() && (N(k) == "," || N(k) == "and") && spelled(k + 1) > 0) {
+          ++k;
+          continue;
+        }
+        return k;
+      }
     }
+    if (!phonetic(i)) return i;
+    size_t n = 0;
+    for (size_t k = i; k < t_.size() && !GapBefore(k) && n < 3; ++k) {
+      if (phonetic(k)) {
+        ++n;
+      } else if (!(t_[k].punct && N(k) == ",")) {
+        break;
+      }
+    }
+    if (n < 3) return i;
+    size_t k = i;
+    while (k < t_.size() && (k == i || !GapBefore(k))) {
+      if (phonetic(k)) {
+        view_.text.push_back((*Lex(k, &Lexicon::Entry::letter))[0]);
+        view_.token_at.push_back(static_cast<int32_t>(k));
+        ++k;
+      } else if (t_[k].punct && N(k) == "," && phonetic(k + 1)) {
+        ++k;
+      } else {
+        break;
+      }
+    }
+    return k;
   }
 
   bool IsConnector(size_t i) const {

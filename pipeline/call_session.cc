@@ -129,7 +129,10 @@ class StreamState {
     std::vector<Token> fresh =
         Tokenize(chunk, tokens_.empty() ? Break::kHard : new_turn ? Break::kTurn : Break::kChunk);
     const bool customer = chunk.speaker() == v1::CUSTOMER;
-    for (Token& t : fresh) t.expectation = customer ? dialogue_.expectation : 0;
+    for (Token& t : fresh) {
+      t.expectation = customer ? dialogue_.expectation : 0;
+      if (t.capitalized && !t.punct && t.norm.size() > 1) dialogue_.cased[index_] = true;
+    }
     Pending p;
     p.chunk = ChunkText::Of(chunk);
     p.arrived = now;
