@@ -303,6 +303,7 @@ class Finder {
 
   std::vector<Found> Run() {
     FindScreenLabels();
+    FindScreenNameShapes();
     FindAddresses();
     FindNameCues();
     FindExpectedNames();
@@ -394,6 +395,13 @@ class Finder {
     while (i < a.size() && words < kMaxNameWords) {
       if (i > start && a.Break(i)) break;
       if (mode == Mode::kLabel && words == 1 && !comma_used && a.Punct(i, ",") &&
+          i + 1 < a.size() && !a.Break(i + 1) && Initials(i + 1, mode) > i + 1) {
+        // "Pillay, R.": the surname, a comma and initials.
+        comma_used = true;
+        i = end = Initials(i + 1, mode);
+        break;
+      }
+      if (mode == Mode::kLabel && words == 1 && !comma_used && a.Punct(i, ",") &&
           i + 1 < a.size() && !a.Break(i + 1) && NameWord(i + 1, mode, false, &unknown)) {
         comma_used = true;
         i += 2;
@@ -437,7 +445,12 @@ class Finder {
     // "MTHEMBU S", "CHEN W L", "Dlamini N.": initials after a surname on a screen field.
     if (mode == Mode::kLabel && words > 0 && end < a.size() && !a.Break(end)) {
       const size_t next = Initials(end, mode);
-      if (next > end && (next >= a.size() || a.Break(next) || FieldEnd(next))) end = next;
+      // ... then the field ends, or the next field starts: "SEBOLA M ID 5610...",
+      // "MKHABELA S 7705...".
+      if (next > end && (next >= a.size() || a.Break(next) || FieldEnd(next) ||
+                         a[next].digits || (a[next].cap && !a[next].title))) {
+        end = next;
+      }
     }
     *raw_end = std::max(*raw_end, end);
     return end;
@@ -648,7 +661,10 @@ class Finder {
         if (i > 0 && (a[i - 1].digits || a.Span(i - 1, GazKind::kStreetNames) > 0)) continue;
         // In a cased transcript the name after a title is capitalised ("The doctor said").
         const size_t n = SkipAfterCue(cue_end);
-        if (n < a.size() && !a[n].cap && CasedBefore(i)) continue;
+        if (n < a.size() && !a[n].cap && a.Span(n, GazKind::kSurnameParticles) == 0 &&
+            CasedBefore(i)) {
+          continue;
+        }
       } else if (size_t k = a.Span(i, GazKind::kKinshipWords);
                  k && i > 0 &&
                  (a[i - 1].text == "my" || a[i - 1].text == "his" || a[i - 1].text == "her" ||
@@ -678,7 +694,10 @@ class Finder {
       size_t s = SkipAfterCue(cue_end);
       if (s >= a.size() || (s > i + 1 && a[s].nl)) continue;
       // In a cased transcript a name is capitalised: "Is this cellphone the best number".
-      if (!a[s].cap && !a[s].letter && CasedBefore(i)) continue;
+      if (!a[s].cap && !a[s].letter && a.Span(s, GazKind::kSurnameParticles) == 0 &&
+          CasedBefore(i)) {
+        continue;
+      }
       size_t raw_end;
       size_t e = CollectName(s, mode, &raw_end);
       if (e > s) {
@@ -888,25 +907,33 @@ class Finder {
         ++s;
       }
       if (s >= a.size() || a.Break(s)) continue;
-      std::string spelled;
+      // Groups of letters, a comma between groups: "K-G-O-M-O-T-S-O, S-E-L-E-K-A".
+      std::vector<std::string> groups(1);
       size_t e = s;
       for (; e < a.size() && (e == s || !a.Break(e)); ++e) {
         const std::string_view t = a[e].text;
         if (a[e].letter || a[e].spelled) {
-          spelled += t;
+          groups.back() += t;
         } else if (IsHyphenSpelled(t)) {  // "E-L-E-N-I"
-          for (size_t k = 0; k < t.size(); k += 2) spelled.push_back(t[k]);
+          for (size_t k = 0; k < t.size(); k += 2) groups.back().push_back(t[k]);
         } else if (IsSpokenOs(t)) {
-          spelled.append(t.size(), 'o');
-        } else if (!(a[e].punct && (t == "-" || t == ","))) {
+          groups.back().append(t.size(), 'o');
+        } else if (a[e].punct && t == ",") {
+          if (!groups.back().empty()) groups.emplace_back();
+        } else if (!(a[e].punct && t == "-")) {
           break;
         }
       }
       while (e > s && a[e - 1].punct) --e;
-      if (spelled.size() < 3) continue;
-      bool spells_a_word = false;
-      for (size_t k = found_[f].begin; k < found_[f].end; ++k) {
-        spells_a_word |= !a[k].punct && a[k].text == spelled;
+      if (groups.back().empty()) groups.pop_back();
+      // Each group spells a word of the name (one group of three letters at least).
+      bool spells_a_word = !groups.empty() && groups.front().size() >= 3;
+      for (const std::string& g : groups) {
+        bool word = false;
+        for (size_t k = found_[f].begin; k < found_[f].end; ++k) {
+          word |= !a[k].punct && a[k].text == g;
+        }
+        spells_a_word &= word;
       }
       if (spells_a_word) {
         AddName(s, e, e, Mode::kStrong, kCueConfidence, "person_name.spelled_repeat");
@@ -1118,12 +1145,14 @@ class Finder {
       size_t e = CollectName(v, Mode::kLabel, &raw_end);
       if (e <= v) continue;
       if (bare) {
-        bool caps = e - v >= 2, known = false;
+        bool caps = e - v >= 2, known = false, initial = false;
         for (size_t k = v; k < e; ++k) {
           caps &= a[k].cap || a[k].punct;
           known |= a.KnownName(k) && !a.Ambiguous(k);
+          initial |= k > v && a[k].letter;
         }
-        if (!caps || !known) continue;
+        // "Beneficiary SEBOLA M": a surname and its initial need no list entry.
+        if (!caps || !(known || initial)) continue;
       }
       if (!AddName(v, e, raw_end, Mode::kLabel, kLabelConfidence, "person_name.label")) continue;
       // "PAX: DU PLESSIS MARELIZE (A), DU PLESSIS JACO (A)", "Applicants: GEORGIOU A /
@@ -1150,6 +1179,28 @@ class Finder {
           break;
         }
       }
+    }
+  }
+
+  // Screen fields that are names by their shape alone: "| CASSIM M |" (a known surname
+  // in capitals and initials filling the field) and "MOLEFE/THABO MR" (an airline
+  // SURNAME/FIRSTNAME with its title).
+  void FindScreenNameShapes() {
+    const Analysis& a = a_;
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (a[i].source != v1::SCREEN || claimed_[i] || org_[i] || !a.Word(i)) continue;
+      if (a[i].slash_pair && a[i].cap && i + 1 < a.size() && !a.Break(i + 1) &&
+          a.One(i + 1, GazKind::kNameTitles)) {
+        AddName(i, i + 1, i + 1, Mode::kLabel, kLabelConfidence, "person_name.screen");
+        continue;
+      }
+      if (!FieldStart(i) || !a[i].cap || a[i].title || !a.One(i, GazKind::kSurnames) ||
+          a.Ambiguous(i)) {
+        continue;
+      }
+      const size_t e = Initials(i + 1, Mode::kLabel);
+      if (e == i + 1 || !(e >= a.size() || a.Break(e) || FieldEnd(e))) continue;
+      AddName(i, e, e, Mode::kLabel, kLabelConfidence, "person_name.screen");
     }
   }
 
@@ -1211,6 +1262,7 @@ class Finder {
     if (!HouseNumber(i)) return i;
     size_t j = NumberEnd(i);
     for (size_t words = 0; words <= 2 && j < a.size() && !a.Break(j); ++words) {
+      if (a.Punct(j, ",") && j + 1 < a.size() && AreaPart(j + 1)) ++j;  // "1123, Section K"
       const size_t area = a.Span(j, GazKind::kAddressAreaWords);
       if (area > 0 && j + area < a.size() && !a.Break(j + area) &&
           (HouseNumber(j + area) || a[j + area].letter)) {

@@ -547,15 +547,24 @@ class Builder {
 
   size_t LocalPartStart(size_t end) const {
     auto spelled = [&](size_t i) { return SpelledLetterAt(i); };
+    // "a dot zungu": a single letter before a connector is a letter, not the article.
+    auto initial = [&](size_t i) {
+      return N(i).size() == 1 && std::isalpha(static_cast<unsigned char>(N(i)[0])) &&
+             i + 1 < t_.size() && IsConnector(i + 1);
+    };
     auto usable = [&](size_t i) {
-      return !t_[i].punct && (!EmailStopWords().count(N(i)) || spelled(i)) &&
+      return !t_[i].punct && (!EmailStopWords().count(N(i)) || spelled(i) || initial(i)) &&
              (IsLabel(i) || IsConnector(i) || N(i).find('.') != std::string::npos);
     };
+    // "priya dot g, underscore, nine one, at": commas are pauses, not part of it.
+    auto pause = [&](size_t i) { return t_[i].punct && N(i) == ","; };
+    while (end > 0 && pause(end)) --end;
     if (!usable(end) || IsConnector(end)) return std::string::npos;
     size_t p = end;
     int words = 0;
     bool seen_name = false;
     for (size_t i = end + 1; i-- > 0;) {
+      if (i < end && pause(i) && i > 0 && usable(i - 1)) continue;
       if (!usable(i)) break;
       if (i < end && GapBefore(i + 1)) break;
       const std::string& w = N(i);
@@ -568,7 +577,7 @@ class Builder {
       }
       if (!number && !IsConnector(i)) {
         seen_name = true;
-        if (w.size() > 1 && ++words > 2) break;
+        if (w.size() > 1 && ++words > 3) break;  // "megs dot van wyk".
       }
       p = i;
     }
@@ -624,6 +633,7 @@ class Builder {
     for (size_t i = a; i < b; ++i) {
       const std::string& w = N(i);
       std::string piece;
+      if (t_[i].punct && w == ",") continue;  // A pause inside a spoken address.
       if (IsAt(i)) {
         piece = "@";
       } else if (IsConnector(i)) {

@@ -331,6 +331,12 @@ TEST_F(NormalizerTest, SpokenEmails) {
       // Spelled letters, "a" among them, are the local part ("a" alone is an article).
       {"s d l a m i n i eight two at gmail dot com",
        {"sdlamini82@gmail.com=s d l a m i n i eight two at gmail dot com"}},
+      // An initial before a connector, three words, and pauses inside.
+      {"a dot zungu ninety four at yahoo dot com",
+       {"a.zungu94@yahoo.com=a dot zungu ninety four at yahoo dot com"}},
+      {"megs dot van wyk at gmail dot com", {"megs.vanwyk@gmail.com=megs dot van wyk at gmail dot com"}},
+      {"priya dot g , underscore , nine one , at gmail dot com",
+       {"priya.g_91@gmail.com=priya dot g , underscore , nine one , at gmail dot com"}},
       // A spelled "o" among the letters is the letter, not a zero.
       {"n t o m b i dot s i t h o l e at gmail dot com",
        {"ntombi.sithole@gmail.com=n t o m b i dot s i t h o l e at gmail dot com"}},
