@@ -499,10 +499,19 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
     p.proto.set_entity(v1::STREET_ADDRESS);
     return p;
   }();
+  static const CompiledPattern kSecretPattern = [] {
+    CompiledPattern p;
+    p.proto.set_id("auth_code.secret");
+    p.proto.set_entity(v1::AUTH_CODE);
+    return p;
+  }();
   for (Detection& d : word_detections) {
     // Defensive: a detection must lie inside the window.
     if (d.first_token > d.last_token || d.last_token >= tokens.size()) continue;
-    Candidate c{d.type == v1::PERSON_NAME ? &kNamePattern : &kAddressPattern, 0, 0,
+    const CompiledPattern* pattern = d.type == v1::PERSON_NAME   ? &kNamePattern
+                                     : d.type == v1::AUTH_CODE ? &kSecretPattern
+                                                               : &kAddressPattern;
+    Candidate c{pattern, 0, 0,
                 d.first_token, d.last_token, d.confidence, std::move(d.normalized),
                 d.detector};
     candidates.push_back(std::move(c));

@@ -304,6 +304,7 @@ class Finder {
   std::vector<Found> Run() {
     FindScreenLabels();
     FindScreenNameShapes();
+    FindSecretAnswers();  // Before names: "It's Blue Buffalo 19" is a password, not a name.
     FindAddresses();
     FindNameCues();
     FindExpectedNames();
@@ -886,6 +887,66 @@ class Finder {
       }
       if (s == h || known == 0) continue;
       AddName(s, h, h, Mode::kStrong, kWeakConfidence, "person_name.self_intro");
+    }
+  }
+
+  // "what's your password?" - "It's Blue Buffalo 19, all one word.": the customer's
+  // answer to a question for a password or code word (CTX_SECRET) is the secret,
+  // whatever its words. Up to five words after a lead-in ("it's", "my password is"), to the first
+  // comma or full stop; at least one of them not a common word (not "I forgot it").
+  void FindSecretAnswers() {
+    const Analysis& a = a_;
+    constexpr uint32_t kSecretBit = 1u << static_cast<int>(v1::CTX_SECRET);
+    for (size_t c = 0; c < a.size(); ++c) {
+      const Unit& u = a[c];
+      if (u.source != v1::TRANSCRIPT || u.speaker != v1::CUSTOMER || !u.nl ||
+          !(u.expectation & kSecretBit)) {
+        continue;
+      }
+      size_t s = c;
+      while (s < a.size() && s - c < 4 && (s == c || !a.Break(s)) &&
+             (a[s].text == "it's" || a[s].text == "its" || a[s].text == "it" ||
+              a[s].text == "is" || a[s].text == "my" || a[s].text == "the" ||
+              a[s].text == "password" || a[s].text == "codeword" || a[s].text == "yes" ||
+              a[s].text == "ja" || a[s].text == "ok" || a[s].text == "okay" || a[s].punct)) {
+        ++s;
+      }
+      // "what time?", "sorry, which one", "I forgot it": not an answer.
+      static const char* const kNotAnswers[] = {"what", "which", "who",  "when", "why",
+                                                "how",  "sorry", "pardon", "hold", "wait",
+                                                "hang", "let",   "i",    "hmm",  "no"};
+      bool not_answer = false;
+      for (const char* w : kNotAnswers) not_answer |= s < a.size() && a[s].text == w;
+      if (not_answer) continue;
+      for (int part = 0; part < 2; ++part) {
+        size_t e = s;
+        bool secret_word = false;
+        while (e < a.size() && e - s < 5 && (e == s || !a.Break(e)) && !a[e].punct) {
+          secret_word |= a.Word(e) && !a.Common(e) && !a[e].letter;
+          ++e;
+        }
+        // The answer is the secret only when it is all the sentence says ("It's Blue
+        // Buffalo 19, all one word." yes; "Let me write it down first" no).
+        if (e < a.size() && !a.Break(e) && !a[e].punct) break;
+        if (e == s || !secret_word) break;
+        bool free = true;
+        for (size_t k = s; k < e; ++k) free &= !claimed_[k] && !org_[k];
+        if (!free) break;
+        Claim(s, e);
+        found_.push_back({v1::AUTH_CODE, s, e, kExpectConfidence, "auth_code.secret"});
+        if (!final_ && e >= a.size()) open_ = std::min(open_, s);
+        // "jasmine seventy... no, sorry, jasmine seventy two": the corrected secret too.
+        size_t k = e;
+        bool repair = false;
+        while (k < a.size() && !a.Break(k) && k - e < 8 &&
+               (a[k].punct || a[k].text == "no" || a[k].text == "sorry" ||
+                a[k].text == "i" || a[k].text == "mean" || a[k].text == "wait")) {
+          repair |= !a[k].punct;
+          ++k;
+        }
+        if (!repair || k >= a.size() || a.Break(k)) break;
+        s = k;
+      }
     }
   }
 

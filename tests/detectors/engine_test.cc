@@ -300,6 +300,23 @@ TEST(EngineDetectTest, SpelledPassportReadBack) {
   EXPECT_EQ(out->chunks(3).text(), "[PASSPORT_NUMBER].");
 }
 
+TEST(EngineDetectTest, PasswordsAndCodeWordsAnsweringTheirQuestion) {
+  ExpectCases({
+      {"words and digits", "For security, what's the account password?",
+       "It's Blue Buffalo 19, all one word.", "Blue Buffalo 19", v1::AUTH_CODE},
+      {"one word in lower case", "for security first give me the current codeword", "sunbird",
+       "sunbird", v1::AUTH_CODE},
+      {"a corrected password", "Can you give me your password?",
+       "It's jasmine seventy... no, sorry, jasmine seventy two.", "jasmine seventy two",
+       v1::AUTH_CODE},
+      {"a question back is no password", "what's the codeword", "what time", "what time", kNone},
+      {"not the whole answer", "And your password?", "Let me write it down first.",
+       "write it down", kNone},
+      {"no password question", "How can I help?", "it is a blue buffalo painting", "blue buffalo",
+       kNone},
+  });
+}
+
 TEST(EngineDetectTest, BusinessNumbersAreNotPersonal) {
   ExpectCases({
       {"share-call number", kNeutral, "If you need us again, the fraud line is 0860 100 222.",
