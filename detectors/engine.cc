@@ -50,9 +50,15 @@ void DialogueState::Remember(const std::string& value, v1::EntityType type) {
   known_values.emplace_back(value, type);
 }
 
-v1::EntityType DialogueState::Lookup(const std::string& value) const {
+v1::EntityType DialogueState::Lookup(const std::string& value, int own) const {
   for (const auto& kv : known_values) {
     if (kv.first == value) return kv.second;
+  }
+  for (int s = 0; s < 3; ++s) {
+    if (s == own) continue;
+    for (const auto& kv : open_values[s]) {
+      if (kv.first == value) return kv.second;
+    }
   }
   return v1::ENTITY_TYPE_UNSPECIFIED;
 }
@@ -254,6 +260,11 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
                                                 size_t first_new,
                                                 const DialogueState& dialogue,
                                                 bool final_window) const {
+  // The window's stream (DialogueState::open_values of the others count as known).
+  const int own_stream = tokens.empty() ? -1
+                         : tokens.back().source == v1::SCREEN ? 2
+                         : tokens.back().speaker == v1::AGENT ? 0
+                                                              : 1;
   DetectResult result;
   NormalizeResult norm = Normalize(lexicon, tokens, normalizer_options, final_window);
   const View& view = norm.view;
@@ -475,7 +486,7 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
     } else if (local || expected) {
       conf = p.proto.near_miss_confidence();
     }
-    if (dialogue.Lookup(c.normalized) == p.proto.entity()) conf = std::max(conf, 0.95);
+    if (dialogue.Lookup(c.normalized, own_stream) == p.proto.entity()) conf = std::max(conf, 0.95);
     if (p.proto.requires_seen() != v1::CONTEXT_UNSPECIFIED &&
         !(dialogue.seen & Bit(p.proto.requires_seen())) &&
         !CueBefore(b, p.proto.requires_seen())) {
@@ -540,6 +551,20 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
   for (const Candidate* c : chosen) {
     if (c->last_token >= result.open_from) {
       result.open_from = std::min(result.open_from, c->first_token);
+      continue;
+    }
+    // "the twenty second of april" + an open "two": a date right before the open tail
+    // may still get its year.
+    const v1::EntityType et = c->pattern->proto.entity();
+    if (et == v1::DATE_OF_BIRTH || et == v1::CARD_EXPIRY) {
+      size_t k = c->last_token + 1;
+      while (k < tokens.size() && k < result.open_from && tokens[k].punct &&
+             tokens[k].norm == ",") {
+        ++k;
+      }
+      if (k == result.open_from && k < tokens.size()) {
+        result.open_from = std::min(result.open_from, c->first_token);
+      }
     }
   }
   for (const Candidate* c : chosen) {

@@ -50,16 +50,17 @@ struct DialogueState {
   uint32_t seen = 0;
   // Normalised values found earlier in the call and their type (bounded).
   std::vector<std::pair<std::string, v1::EntityType>> known_values;
-  // Names each stream (AGENT, CUSTOMER, SCREEN) has found but not committed yet (a name
-  // at the end of a held chunk), space-separated. Detection treats them like known
-  // names, so a name said back while the first speaker's chunk is still held is found
-  // however the chunks are cut.
-  std::string open_names[3];
+  // Values each stream (AGENT, CUSTOMER, SCREEN) has found but not committed yet (a name
+  // or a number at the end of a held chunk). The other streams treat them like known
+  // values, so a read-back that comes while the first speaker's chunk is still held is
+  // found however the chunks are cut.
+  std::vector<std::pair<std::string, v1::EntityType>> open_values[3];
   // Whether each stream's transcript is cased (a final chunk of it had a capitalised
   // word): then a name after a cue is capitalised too ("Is this cellphone ..." is not one).
   bool cased[3] = {false, false, false};
   void Remember(const std::string& value, v1::EntityType type);
-  v1::EntityType Lookup(const std::string& value) const;
+  // The type of a known value, or of an open value of a stream other than `own`.
+  v1::EntityType Lookup(const std::string& value, int own = -1) const;
 };
 
 // What Detect() found in a window.

@@ -1562,7 +1562,10 @@ absl::Status NameAddressDetector::Detect(const std::vector<Token>& tokens, const
     const Token& t = tokens.back();
     const int own = t.source == v1::SCREEN ? 2 : t.speaker == v1::AGENT ? 0 : 1;
     for (int k = 0; k < 3; ++k) {
-      if (k != own) finder.AddKnownName(dialogue.open_names[k]);
+      if (k == own) continue;
+      for (const auto& [value, type] : dialogue.open_values[k]) {
+        if (type == v1::PERSON_NAME) finder.AddKnownName(value);
+      }
     }
     finder.SetStreamCased(dialogue.cased[own]);
   }

@@ -426,8 +426,10 @@ class Builder {
   // the end of the window, so a number there may still go on in the next chunk.
   bool OnlyOpenersFrom(size_t k) const {
     for (; k < t_.size(); ++k) {
-      // "drie en" + "twintig": Afrikaans tens may follow a unit and "en".
+      // "drie en" + "twintig": Afrikaans tens may follow a unit and "en"; "two thousand
+      // and" + "nineteen": the rest of a number may follow a scale and "and".
       if (N(k) == "en" && k > 0 && DigitWordAt(k - 1)) continue;
+      if ((N(k) == "and" || N(k) == "en") && k > 0 && Lex(k - 1, &Lexicon::Entry::scale)) continue;
       if (FillerLength(k) == 0 && !IsDangling(k)) return false;
     }
     return true;

@@ -146,7 +146,7 @@ class StreamState {
     *cues = result->new_cue_contexts;
     st = Commit(*result, base_ + result->open_from);
     if (!st.ok()) return st;
-    NoteOpenNames(*result);
+    NoteOpenValues(*result);
     return Release(ready);
   }
 
@@ -290,7 +290,7 @@ class StreamState {
     if (!result.ok()) return result.status();
     absl::Status st = Commit(*result, base_ + tokens_.size());
     if (!st.ok()) return st;
-    dialogue_.open_names[index_].clear();
+    dialogue_.open_values[index_].clear();
     return Release(ready);
   }
 
@@ -302,14 +302,13 @@ class StreamState {
   size_t held() const { return pending_.size(); }
 
  private:
-  // The names of `result` not committed yet, for the other streams (DialogueState).
-  void NoteOpenNames(const DetectResult& result) {
-    std::string& names = dialogue_.open_names[index_];
-    names.clear();
+  // The values of `result` not committed yet, for the other streams (DialogueState).
+  void NoteOpenValues(const DetectResult& result) {
+    auto& values = dialogue_.open_values[index_];
+    values.clear();
     for (const Detection& d : result.detections) {
-      if (d.type != v1::PERSON_NAME || base_ + d.last_token < committed_) continue;
-      if (!names.empty()) names.push_back(' ');
-      names.append(d.normalized);
+      if (base_ + d.last_token < committed_ || d.normalized.empty()) continue;
+      values.emplace_back(d.normalized, d.type);
     }
   }
 
@@ -508,7 +507,7 @@ class StreamState {
     out->set_text(std::move(redacted));
   }
 
-  const int index_;  // The stream: 0 AGENT, 1 CUSTOMER, 2 SCREEN (DialogueState::open_names).
+  const int index_;  // The stream: 0 AGENT, 1 CUSTOMER, 2 SCREEN (DialogueState::open_values).
   const Engine& engine_;
   const Policy& policy_;
   const SessionOptions& options_;

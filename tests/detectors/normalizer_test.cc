@@ -396,6 +396,9 @@ TEST_F(NormalizerTest, OpenFromATrailingNumber) {
       {"dubbel", 0},
       {"my number is plus", 3},
       {"double check", kNone},
+      {"two thousand and", 0},     // "nineteen" may come next.
+      {"drie en", 0},              // Afrikaans: "twintig" may come next.
+      {"two cats and", kNone},
       {"thanks", kNone},
       {"", kNone},
       {"passport a 1 2 3", 1},      // A letter before it is held with it.

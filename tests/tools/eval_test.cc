@@ -430,7 +430,11 @@ TEST(EvaluateCorpusTest, DevStylesGoldScoresPerfectly) {
   CheckGoldScoresPerfectly("dev_styles.jsonl", 60);
 }
 
-TEST(EvaluateCorpusTest, ProbeGoldScoresPerfectly) { CheckGoldScoresPerfectly("probe.jsonl", 90); }
+TEST(EvaluateCorpusTest, ProbeGoldScoresPerfectly) { CheckGoldScoresPerfectly("probe.jsonl", 120); }
+
+TEST(EvaluateCorpusTest, HeldOutGoldScoresPerfectly) {
+  CheckGoldScoresPerfectly("heldout.jsonl", 40);
+}
 
 }  // namespace
 }  // namespace callredact
