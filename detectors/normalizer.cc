@@ -375,8 +375,26 @@ class Builder {
     digits.clear();
     owners.clear();
     bool plus = false;
-    size_t j = Element(i, true, &digits, &owners, &plus);
-    if (j == i) return i;
+    // "M94" + "437" + "804": a passport's letters written on its first digits, the rest
+    // of the digits in the next groups. The letters become a view word of their own
+    // ("m 94437804"), the digits run on.
+    size_t letters = 0;
+    const std::string& w0 = N(i);
+    while (letters < w0.size() && letters < 3 && w0[letters] >= 'a' && w0[letters] <= 'z') {
+      ++letters;
+    }
+    size_t j;
+    if (letters >= 1 && letters <= 2 && letters < w0.size() && !IsAmount(w0) &&
+        IsDigits(std::string_view(w0).substr(letters)) && i + 1 < t_.size() &&
+        !GapBefore(i + 1) && IsNumberWordAt(i + 1)) {
+      digits.append(w0, letters, std::string::npos);
+      owners.insert(owners.end(), w0.size() - letters, static_cast<int32_t>(i));
+      j = i + 1;
+    } else {
+      letters = 0;
+      j = Element(i, true, &digits, &owners, &plus);
+      if (j == i) return i;
+    }
     size_t last = j;  // One past the last token that gave digits.
     while (j < t_.size()) {
       if (GapBefore(j)) break;
@@ -408,6 +426,10 @@ class Builder {
     }
     // Open when nothing but fillers follows the number in this window.
     if (OnlyOpenersFrom(last)) open_from_ = std::min(open_from_, OpenStart(i));
+    if (letters > 0) {
+      Emit(std::string_view(w0).substr(0, letters), static_cast<int32_t>(i));
+      Emit(" ", -1);
+    }
     if (plus) Emit("+", static_cast<int32_t>(i));
     for (size_t k = 0; k < digits.size(); ++k) {
       view_.text.push_back(digits[k]);
@@ -709,6 +731,15 @@ class Builder {
     auto starts_entity = [&](size_t i) {
       const std::string& w = N(i);
       if (w.size() == 1 && std::isalpha(static_cast<unsigned char>(w[0]))) return true;
+      // "M94": a passport's letter and first digits, the rest still to come.
+      size_t letters = 0;
+      while (letters < w.size() && letters < 3 && w[letters] >= 'a' && w[letters] <= 'z') {
+        ++letters;
+      }
+      if (letters >= 1 && letters <= 2 && letters < w.size() && !IsAmount(w) &&
+          IsDigits(std::string_view(w).substr(letters)) && w.size() - letters < 9) {
+        return true;
+      }
       // "x for" whose "xray" comes next.
       if (w == "for" && i >= 1 && N(i - 1).size() == 1 &&
           std::isalpha(static_cast<unsigned char>(N(i - 1)[0]))) {

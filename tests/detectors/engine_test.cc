@@ -317,6 +317,15 @@ TEST(EngineDetectTest, PasswordsAndCodeWordsAnsweringTheirQuestion) {
   });
 }
 
+// A passport whose letter is written on its first digits, the rest in later groups.
+TEST(EngineDetectTest, PassportLetterOnItsFirstDigits) {
+  ExpectCases({
+      {"letter and digits, then more digits", "And the passport number?", "It's A123 4567 8.",
+       "A123 4567 8", v1::PASSPORT_NUMBER},
+      {"paper size and a count", kNeutral, "The A4 paper and 3 boxes.", "A4 paper and 3", kNone},
+  });
+}
+
 TEST(EngineDetectTest, BusinessNumbersAreNotPersonal) {
   ExpectCases({
       {"share-call number", kNeutral, "If you need us again, the fraud line is 0860 100 222.",

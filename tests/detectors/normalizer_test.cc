@@ -397,6 +397,7 @@ TEST_F(NormalizerTest, OpenFromATrailingNumber) {
       {"my number is plus", 3},
       {"double check", kNone},
       {"two thousand and", 0},     // "nineteen" may come next.
+      {"her passport is m94", 3},   // The rest of the digits may come next.
       {"drie en", 0},              // Afrikaans: "twintig" may come next.
       {"two cats and", kNone},
       {"thanks", kNone},
