@@ -520,7 +520,22 @@ class Builder {
         break;
       }
     }
-    if (n < 3) return i;
+    if (n < 3) {
+      // "alpha zero five one ...": one phonetic word before a number is a passport's
+      // letter. Only the words that are no one's name or a place ("Mike", "Lima").
+      static const char* const kLetterOnly[] = {
+          "alpha", "alfa", "bravo", "delta", "echo", "foxtrot", "golf", "hotel", "kilo",
+          "papa", "quebec", "sierra", "tango", "uniform", "whiskey", "whisky", "xray",
+          "yankee"};
+      bool letter_only = false;
+      for (const char* w : kLetterOnly) letter_only |= N(i) == w;
+      if (letter_only && i + 1 < t_.size() && !GapBefore(i + 1) && IsNumberWordAt(i + 1)) {
+        view_.text.push_back((*Lex(i, &Lexicon::Entry::letter))[0]);
+        view_.token_at.push_back(static_cast<int32_t>(i));
+        return i + 1;
+      }
+      return i;
+    }
     size_t k = i;
     while (k < t_.size() && (k == i || !GapBefore(k))) {
       if (phonetic(k)) {

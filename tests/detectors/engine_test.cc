@@ -323,6 +323,9 @@ TEST(EngineDetectTest, PassportLetterOnItsFirstDigits) {
       {"letter and digits, then more digits", "And the passport number?", "It's A123 4567 8.",
        "A123 4567 8", v1::PASSPORT_NUMBER},
       {"paper size and a count", kNeutral, "The A4 paper and 3 boxes.", "A4 paper and 3", kNone},
+      {"a phonetic letter before the digits", "Can I have your passport number please?",
+       "yes it's alpha zero five one two three four five six",
+       "alpha zero five one two three four five six", v1::PASSPORT_NUMBER},
   });
 }
 
