@@ -1413,6 +1413,13 @@ class Finder {
                  (HouseNumber(p + a.Span(p, GazKind::kAddressAreaWords)) ||
                   a[p + a.Span(p, GazKind::kAddressAreaWords)].letter)) {
         e = p + a.Span(p, GazKind::kAddressAreaWords) + 1;
+      } else if (any && p > 0 && p == end && a[p].letter && a[p - 1].digits) {
+        // "flat 12 b": the letter of the number.
+        e = p + 1;
+      } else if (any && (a[p].letter || HouseNumber(p)) && p + 1 < a.size() &&
+                 !a.Break(p + 1) && a.Span(p + 1, GazKind::kAddressAreaWords) > 0) {
+        // "kwa-mashu g section", "4 zone": the area's letter or number first.
+        e = p + 1 + a.Span(p + 1, GazKind::kAddressAreaWords);
       } else if ((any || context) && a.Span(p, GazKind::kPlaceNames) > 0 && !org_[p]) {
         e = p + a.Span(p, GazKind::kPlaceNames);
       } else if ((any || context) && a[p].digits && a[p].text.size() == 4) {
