@@ -266,8 +266,10 @@ bool DateOfBirthValid(std::string_view v) {
     for (const std::string& n : nums) {
       if (n.size() == 4) year = Num(n);
     }
-    // "the fifteenth of june eighty two": a two-digit year, only with a month name.
-    if (year < 0 && month_word && nums.size() == 1 && nums[0].size() == 2) {
+    // "the fifteenth of june eighty two", "the twelfth of the third eighty five": a
+    // two-digit year after a month.
+    if (year < 0 && (month_word || ordinals.size() >= 2) && nums.size() == 1 &&
+        nums[0].size() == 2) {
       year = FullYear(Num(nums[0]));
     }
     return year >= 1900 && year <= 2025 && IsRealDate(year, month, day);
@@ -286,8 +288,10 @@ bool DateOfBirthValid(std::string_view v) {
   } else if (nums.size() == 3) {
     if (nums[0].size() == 4) {
       year = Num(nums[0]); month = Num(nums[1]); day = Num(nums[2]);
-    } else if (nums[2].size() == 4) {
-      day = Num(nums[0]); month = Num(nums[1]); year = Num(nums[2]);
+    } else if (nums[2].size() == 4 || (nums[2].size() == 2 && nums[0].size() <= 2)) {
+      // "12/03/1985", and "12/03/85" with a two-digit year.
+      day = Num(nums[0]); month = Num(nums[1]);
+      year = nums[2].size() == 4 ? Num(nums[2]) : FullYear(Num(nums[2]));
       if (!IsRealDate(year, month, day)) std::swap(day, month);  // US order.
     }
   } else if (nums.size() == 1 && nums[0].size() == 6) {

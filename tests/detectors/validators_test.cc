@@ -313,10 +313,12 @@ TEST(DateOfBirthValidTest, Formats) {
                                   {"13 january 2031", false},  // Future.
                                   {"01/01/2099", false},
                                   {"13 january", false},       // No year.
-                                  // Two-digit years only with a month name.
+                                  // Two-digit years after a month.
                                   {"the fifteenth , june , 82", true},
                                   {"15th of june 82", true},
-                                  {"15th of the 6th 82", false},
+                                  {"15th of the 6th 82", true},
+                                  {"12/03/85", true},
+                                  {"31/04/85", false},
                                   {"29 february 81", false},
                                   {"15 june 82", true},
                                   {"15-jun-1982", true},
