@@ -500,6 +500,12 @@ class Finder {
         (a.Span(end, GazKind::kStreetTypes) > 0 || a.One(end, GazKind::kComplexWords))) {
       return false;
     }
+    // "Cassim Traders": a business word in the name itself.
+    if (mode != Mode::kLabel) {
+      for (size_t k = start + 1; k < end; ++k) {
+        if (a.One(k, GazKind::kNameStopsAfter) && !a.KnownName(k)) return false;
+      }
+    }
     // "Sizwe Pension Fund", "Thandi General Insurance": a business, not a person.
     // "Mabaso and Partners", "Ngwenya Home Insurance", "thembani bank fraud line": one
     // "and" or Title-case common word may come between.
@@ -703,14 +709,22 @@ class Finder {
       size_t e = CollectName(s, mode, &raw_end);
       if (e > s) {
         // A weak cue needs a known or capitalised first word.
-        if (AddName(s, e, raw_end, mode, conf, detector) && mode == Mode::kKin) {
-          // "the kids are Ruan and Mia", "my sisters, Ayanda, Zodwa and Lwazi".
+        const bool title = detector == std::string_view("person_name.title");
+        if (AddName(s, e, raw_end, mode, conf, detector) && mode != Mode::kGreeting && !title) {
+          // "the kids are Ruan and Mia", "my sisters, Ayanda, Zodwa and Lwazi", "speak to
+          // Ayanda or Zodwa".
           for (size_t more = 0; more < 4; ++more) {
             size_t k = e;
             if (k < a.size() && a.Punct(k, ",")) ++k;
-            if (k < a.size() && a[k].text == "and") ++k;
+            if (k < a.size() && (a[k].text == "and" || a[k].text == "or")) ++k;
             if (k == e || k >= a.size() || a.Break(k)) break;
             const size_t next = k;
+            // Another name starts with a known name, or a capitalised word in cased text
+            // ("... and remember nobody" is no name).
+            if (!(a.KnownName(next) && !a.Ambiguous(next)) &&
+                !(a[next].title && !a.Common(next))) {
+              break;
+            }
             e = CollectName(next, mode, &raw_end);
             if (e <= next || !AddName(next, e, raw_end, mode, conf, detector)) break;
           }
