@@ -329,6 +329,17 @@ TEST(EngineDetectTest, PassportLetterOnItsFirstDigits) {
   });
 }
 
+TEST(EngineDetectTest, ExpiryWithAnApostropheYear) {
+  v1::Call call = MakeCall({{v1::AGENT, "Can I have the card number?"},
+                            {v1::CUSTOMER, "4111 1111 1111 1111"},
+                            {v1::AGENT, "And the expiry?"},
+                            {v1::CUSTOMER, "September '27"}});
+  auto out = RedactCall(SharedEngine(), Policy::Default(), call);
+  ASSERT_TRUE(out.ok()) << out.status();
+  ASSERT_EQ(out->chunks_size(), 4);
+  EXPECT_EQ(out->chunks(3).text(), "[CARD_EXPIRY]");
+}
+
 TEST(EngineDetectTest, BusinessNumbersAreNotPersonal) {
   ExpectCases({
       {"share-call number", kNeutral, "If you need us again, the fraud line is 0860 100 222.",
