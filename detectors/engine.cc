@@ -129,8 +129,21 @@ std::string NormalizedValue(std::string_view text, v1::EntityType type) {
         if (c != ' ' && c != '\n' && c != ',') out.push_back(c);
       }
       return out;
+    case v1::DATE_OF_BIRTH: {
+      // One form for every way of saying the date ("2 November 1991", "02/11/1991", "the
+      // second of november ninety one"), so a read-back in another form is found.
+      int year, month, day;
+      if (ParseDateOfBirth(text, &year, &month, &day)) {
+        char canonical[32];
+        std::snprintf(canonical, sizeof canonical, "%04d-%02d-%02d", year, month, day);
+        return canonical;
+      }
+      for (char c : text) {
+        if (c != ' ' && c != '\n') out.push_back(c);
+      }
+      return out;
+    }
     case v1::EMAIL_ADDRESS:
-    case v1::DATE_OF_BIRTH:
     case v1::PERSON_NAME:
     case v1::STREET_ADDRESS:
       for (char c : text) {
@@ -154,30 +167,8 @@ size_t DigitRunStart(std::string_view text, size_t to) {
 // Whether a numeric date in view text ("1991/09/09", "19.07.1973", "9-9-1991") falls on
 // one of `yymmdd` (the first six digits of SA ID numbers).
 bool IsBirthDateOfAny(std::string_view date, const std::vector<std::string>& yymmdd) {
-  int parts[3] = {0, 0, 0};
-  size_t widths[3] = {0, 0, 0};
-  size_t n = 0;
-  for (char ch : date) {
-    if (ch >= '0' && ch <= '9') {
-      if (n == 3 || widths[n] == 4) return false;
-      parts[n] = parts[n] * 10 + (ch - '0');
-      ++widths[n];
-    } else if ((ch == '/' || ch == '.' || ch == '-') && widths[n] > 0 && n < 3) {
-      ++n;
-    } else {
-      return false;
-    }
-  }
-  if (n != 2 || widths[2] == 0) return false;
   int year, month, day;
-  if (widths[0] == 4) {
-    year = parts[0], month = parts[1], day = parts[2];
-  } else if (widths[2] == 4) {
-    day = parts[0], month = parts[1], year = parts[2];
-  } else {
-    return false;
-  }
-  if (month > 12 || day > 31) return false;
+  if (!ParseDateOfBirth(date, &year, &month, &day)) return false;
   char want[32];
   std::snprintf(want, sizeof want, "%02d%02d%02d", year % 100, month, day);
   for (const std::string& d : yymmdd) {

@@ -190,7 +190,18 @@ bool DayMonthOfBirthValid(std::string_view v) {
   return DateOfBirthValid(std::string(v) + " 2000");
 }
 
-bool DateOfBirthValid(std::string_view v) {
+namespace {
+// The end of ParseDateOfBirth: a real date of 1900-2025, stored.
+bool Done(int year, int month, int day, int* year_out, int* month_out, int* day_out) {
+  if (year < 1900 || year > 2025 || !IsRealDate(year, month, day)) return false;
+  *year_out = year;
+  *month_out = month;
+  *day_out = day;
+  return true;
+}
+}  // namespace
+
+bool ParseDateOfBirth(std::string_view v, int* year_out, int* month_out, int* day_out) {
   // Split into alphanumeric words.
   std::vector<std::string> words;
   std::string cur;
@@ -272,7 +283,7 @@ bool DateOfBirthValid(std::string_view v) {
         nums[0].size() == 2) {
       year = FullYear(Num(nums[0]));
     }
-    return year >= 1900 && year <= 2025 && IsRealDate(year, month, day);
+    return Done(year, month, day, year_out, month_out, day_out);
   }
   if (month > 0) {
     // "13 january 1960" or "january 13 1960"; "15 june 82" (day first, then a two-digit
@@ -309,7 +320,12 @@ bool DateOfBirthValid(std::string_view v) {
       day = Num(d.substr(0, 2)); month = Num(d.substr(2, 2)); year = Num(d.substr(4, 4));
     }
   }
-  return year >= 1900 && year <= 2025 && IsRealDate(year, month, day);
+  return Done(year, month, day, year_out, month_out, day_out);
+}
+
+bool DateOfBirthValid(std::string_view v) {
+  int year, month, day;
+  return ParseDateOfBirth(v, &year, &month, &day);
 }
 
 Validator FindValidator(std::string_view name) {

@@ -46,6 +46,8 @@ bool ExpiryValid(std::string_view value);
 // A date of birth in view text ("13 january 1960", "1960-01-13", "13/01/1960",
 // "13011960", "180784" as DDMMYY or YYMMDD): a real date with year 1900-2025.
 bool DateOfBirthValid(std::string_view value);
+// The same parse, with the date: false when `value` is no date of birth.
+bool ParseDateOfBirth(std::string_view value, int* year, int* month, int* day);
 // A day and a month name with no year ("the 2nd of February", "tenth of may"): a real
 // day of the year (29 February included).
 bool DayMonthOfBirthValid(std::string_view value);

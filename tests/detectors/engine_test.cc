@@ -340,6 +340,18 @@ TEST(EngineDetectTest, ExpiryWithAnApostropheYear) {
   EXPECT_EQ(out->chunks(3).text(), "[CARD_EXPIRY]");
 }
 
+// The agent reads a date of birth back in another form, with no cue of its own.
+TEST(EngineDetectTest, DateOfBirthReadBackInAnotherForm) {
+  v1::Call call = MakeCall({{v1::AGENT, "And your date of birth?"},
+                            {v1::CUSTOMER, "the second of november nineteen ninety one"},
+                            {v1::AGENT, "Thank you. Let me check the system here."},
+                            {v1::AGENT, "So 02/11/1991, and the account is still open."}});
+  auto out = RedactCall(SharedEngine(), Policy::Default(), call);
+  ASSERT_TRUE(out.ok()) << out.status();
+  ASSERT_EQ(out->chunks_size(), 4);
+  EXPECT_EQ(out->chunks(3).text(), "So [DATE_OF_BIRTH], and the account is still open.");
+}
+
 TEST(EngineDetectTest, BusinessNumbersAreNotPersonal) {
   ExpectCases({
       {"share-call number", kNeutral, "If you need us again, the fraud line is 0860 100 222.",
