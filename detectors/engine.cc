@@ -126,7 +126,7 @@ std::string NormalizedValue(std::string_view text, v1::EntityType type) {
     case v1::PASSPORT_NUMBER:
       // "d , 94887506" (a spoken "D for delta, 9 4 ...") is "d94887506".
       for (char c : text) {
-        if (c != ' ' && c != '\n' && c != ',') out.push_back(c);
+        if (c != ' ' && c != '\n' && c != ',' && c != '.') out.push_back(c);
       }
       return out;
     case v1::DATE_OF_BIRTH: {
@@ -426,7 +426,8 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
       for (int tries = 0; tries < 64 && start < to; ++tries) {
         if (!p.re2->Match(view.text, start, to, RE2::UNANCHORED, &match, 1)) break;
         size_t mb = static_cast<size_t>(match.data() - view.text.data());
-        if (mb + match.size() == to) {
+        // "it's a 05123456": a match never starts inside a word after an apostrophe.
+        if (mb + match.size() == to && !(mb > 0 && view.text[mb - 1] == '\'')) {
           found = true;
           break;
         }

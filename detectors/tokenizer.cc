@@ -1,6 +1,7 @@
 #include "detectors/tokenizer.h"
 
 #include <cctype>
+#include <cstring>
 
 namespace callredact {
 namespace {
@@ -21,6 +22,21 @@ size_t HyphenatedTensSplit(std::string_view w) {
     if (!std::isalpha(static_cast<unsigned char>(c))) return 0;
   }
   return h;
+}
+
+// Where "-en-" starts in an Afrikaans compound number ("twee-en-sewentig"): a unit, "-en-"
+// and a tens word ending in "tig". 0 when `w` is not one.
+size_t AfrikaansUnitsEnTens(std::string_view w) {
+  std::string lower(w);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const size_t en = lower.find("-en-");
+  if (en == std::string::npos || en == 0 || lower.size() < en + 4 + 4) return 0;
+  static const char* const kUnits[] = {"een", "twee", "drie", "vier", "vyf",
+                                       "ses", "sewe", "agt",  "nege"};
+  bool unit = false;
+  for (const char* u : kUnits) unit |= lower.compare(0, en, u) == 0 && std::strlen(u) == en;
+  const std::string_view tens = std::string_view(lower).substr(en + 4);
+  return unit && tens.size() > 3 && tens.substr(tens.size() - 3) == "tig" ? en : 0;
 }
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
@@ -166,10 +182,17 @@ std::vector<Token> Tokenize(const v1::Chunk& chunk, Break first_break) {
     // "twenty-two", "Seventy-seven", "twenty-third": a hyphenated spoken number is two
     // words to the normaliser, like "twenty two" (both keep the word's timing).
     if (e > b) {
-      const size_t h = HyphenatedTensSplit(std::string_view(text).substr(b, e - b));
+      const std::string_view word = std::string_view(text).substr(b, e - b);
+      const size_t h = HyphenatedTensSplit(word);
+      const size_t en = AfrikaansUnitsEnTens(word);
       if (h > 0) {
         push(b, b + h, false);
         push(b + h + 1, e, false);
+      } else if (en > 0) {
+        // "twee-en-sewentig": "twee", "en", "sewentig" (72 to the normaliser).
+        push(b, b + en, false);
+        push(b + en + 1, b + en + 3, false);
+        push(b + en + 4, e, false);
       } else {
         push(b, e, false);
       }

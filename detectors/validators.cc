@@ -50,7 +50,7 @@ bool PassportValid(std::string_view v) {
   // removed.
   std::string s;
   for (char c : v) {
-    if (c != ' ' && c != ',') s.push_back(c);
+    if (c != ' ' && c != ',' && c != '.') s.push_back(c);
   }
   size_t letters = 0;
   while (letters < s.size() && std::isalpha(static_cast<unsigned char>(s[letters]))) ++letters;

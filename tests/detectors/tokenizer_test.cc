@@ -68,6 +68,9 @@ TEST(TokenizeTest, OffsetsAndPunctuation) {
       {"the twenty-third", {"the@0-3", "twenty@4-10", "third@11-16"}},
       {"Mhlongo-Zwane e-mail", {"mhlongo-zwane@0-13", "e-mail@14-20"}},
       {"twenty-20", {"twenty-20@0-9"}},
+      // Afrikaans: unit, "en", tens.
+      {"twee-en-sewentig", {"twee@0-4", "en@5-7", "sewentig@8-16"}},
+      {"spring-en-somer", {"spring-en-somer@0-15"}},
       {"", {}},
   };
   for (const OffsetCase& c : kCases) {
