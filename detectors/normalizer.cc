@@ -527,14 +527,32 @@ class Builder {
           "alpha", "alfa", "bravo", "delta", "echo", "foxtrot", "golf", "hotel", "kilo",
           "papa", "quebec", "sierra", "tango", "uniform", "whiskey", "whisky", "xray",
           "yankee"};
-      bool letter_only = false;
+      // After a passport question any phonetic word before the number is a letter
+      // ("Mike zero zero six ..."), and so are two ("foxtrot november, four eight two").
+      const bool passport_answer =
+          (t_[i].expectation & (1u << static_cast<int>(v1::CTX_PASSPORT))) != 0;
+      // Never a month: "seventh of november seventy five" is a date.
+      bool letter_only = passport_answer && !Lex(i, &Lexicon::Entry::month);
       for (const char* w : kLetterOnly) letter_only |= N(i) == w;
-      if (letter_only && i + 1 < t_.size() && !GapBefore(i + 1) && IsNumberWordAt(i + 1)) {
-        view_.text.push_back((*Lex(i, &Lexicon::Entry::letter))[0]);
-        view_.token_at.push_back(static_cast<int32_t>(i));
-        return i + 1;
+      if (!letter_only) return i;
+      size_t k = i + 1;
+      std::vector<size_t> letters = {i};
+      auto skip_comma = [&](size_t at) {
+        return at < t_.size() && t_[at].punct && N(at) == "," ? at + 1 : at;
+      };
+      // (A month may be the second: "foxtrot november, 4 8 2" spells "fn".)
+      if (k < t_.size() && !GapBefore(k) && phonetic(skip_comma(k)) &&
+          IsNumberWordAt(skip_comma(skip_comma(k) + 1))) {
+        letters.push_back(skip_comma(k));
+        k = skip_comma(k) + 1;
       }
-      return i;
+      const size_t digits = skip_comma(k);
+      if (digits >= t_.size() || GapBefore(digits) || !IsNumberWordAt(digits)) return i;
+      for (size_t l : letters) {
+        view_.text.push_back((*Lex(l, &Lexicon::Entry::letter))[0]);
+        view_.token_at.push_back(static_cast<int32_t>(l));
+      }
+      return k;
     }
     size_t k = i;
     while (k < t_.size() && (k == i || !GapBefore(k))) {
