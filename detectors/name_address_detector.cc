@@ -1366,6 +1366,16 @@ class Finder {
     size_t j = i + p;
     for (size_t words = 0; words <= 3 && j < a.size() && !a.Break(j); ++words) {
       if (HouseNumber(j)) return NumberEnd(j);
+      // "Private Bag X1021", "PO Box X 12".
+      const std::string_view t = a[j].text;
+      if (words == 0 && t.size() >= 2 && t.size() <= 7 && t[0] >= 'a' && t[0] <= 'z' &&
+          IsDigits(t.substr(1))) {
+        return j + 1;
+      }
+      if (a[j].letter && words == 0 && j + 1 < a.size() && !a.Break(j + 1) &&
+          HouseNumber(j + 1)) {
+        return NumberEnd(j + 1);
+      }
       if (a[j].letter && words == 0 && !a.Common(j)) return j + 1;
       if (!StreetWord(j)) break;
       ++j;
