@@ -361,7 +361,15 @@ class Finder {
     if (known && !a.One(i, GazKind::kNameStopwords)) return true;
     // A surname that is also a word to leave alone on its own ("Zulu", the language)
     // after a first name: "sibusiso zulu".
-    if (known) return a[i].cap || strong || (!first && a.One(i, GazKind::kSurnames));
+    if (known) {
+      // ... or a first name that is also a word ("ntombi", a girl) with a known surname
+      // after it, after a weak cue or a relation: "this is ntombi sithole".
+      const bool surname_next = i + 1 < a.size() && !a.Break(i + 1) &&
+                                a.One(i + 1, GazKind::kSurnames) && !a.Ambiguous(i + 1);
+      return a[i].cap || strong || (!first && a.One(i, GazKind::kSurnames)) ||
+             ((mode == Mode::kWeak || mode == Mode::kKin) && first && surname_next &&
+              !a.Common(i));
+    }
     const bool place = a.Span(i, GazKind::kPlaceNames) > 0;
     if (a[i].cap && mode != Mode::kGazetteer && mode != Mode::kGreeting) {
       if (place && (mode == Mode::kWeak || mode == Mode::kKin) && first) return false;
@@ -599,6 +607,7 @@ class Finder {
       }
       if (++words > kMaxAddressLookahead) return false;
       if (a[k].digits || HouseNumber(k) || a[k].letter || StreetWord(k) ||
+          a[k].text == "die" || a[k].text == "the" ||
           a.Span(k, GazKind::kPlaceNames) > 0 || a.Span(k, GazKind::kStreetTypes) > 0 ||
           a.Span(k, GazKind::kAddressPrefixes) > 0 ||
           a.Span(k, GazKind::kAddressAreaWords) > 0 || a.Span(k, GazKind::kComplexWords) > 0 ||
@@ -1457,16 +1466,24 @@ class Finder {
           ++e;
         }
         if (e == p) break;
-      } else if (any && StreetWord(p) && a[p].source != v1::SCREEN) {
+      } else if (any && (StreetWord(p) || a[p].text == "die" || a[p].text == "the") &&
+                 a[p].source != v1::SCREEN) {
         // Lower-case unknown words count only when a place or a postal code follows.
         size_t q = p;
-        while (q < a.size() && q - p < 3 && (q == p || !a.Break(q)) && StreetWord(q) &&
-               a.Span(q, GazKind::kPlaceNames) == 0 && !AreaPart(q)) {
+        // A complex's name may start with an article ("die eike", "the gables").
+        auto article = [&](size_t k) {
+          return k == p && (a[k].text == "die" || a[k].text == "the" || a[k].text == "la");
+        };
+        while (q < a.size() && q - p < 3 && (q == p || !a.Break(q)) &&
+               (StreetWord(q) || article(q)) && a.Span(q, GazKind::kPlaceNames) == 0 &&
+               !AreaPart(q)) {
           ++q;
         }
+        // ... a place, a postal code, an area part, or a street ("unit six die eike, 42
+        // bougainvillea crescent").
         if (q < a.size() && !a.Break(q) &&
             (a.Span(q, GazKind::kPlaceNames) > 0 || (a[q].digits && a[q].text.size() == 4) ||
-             (q > p && AreaPart(q)))) {
+             (q > p && AreaPart(q)) || (q > p && StreetCore(q) > q))) {
           e = q;
         } else {
           break;
@@ -1474,6 +1491,9 @@ class Finder {
       } else if (context && !any && HouseNumber(p)) {
         // "it's 1156" after "what's the delivery address".
         e = NumberEnd(p);
+      } else if (context && !any && AreaPart(p)) {
+        // "section 14 sunset villas ..." after "the address".
+        e = p + a.Span(p, GazKind::kAddressAreaWords) + 1;
       } else {
         break;
       }
