@@ -927,27 +927,34 @@ class Finder {
         continue;
       }
       size_t s = c;
-      while (s < a.size() && s - c < 4 && (s == c || !a.Break(s)) &&
+      while (s < a.size() && s - c < 7 && (s == c || !a.Break(s)) &&
              (a[s].text == "it's" || a[s].text == "its" || a[s].text == "it" ||
-              a[s].text == "is" || a[s].text == "my" || a[s].text == "the" ||
+              a[s].text == "is" || a[s].text == "was" || a[s].text == "my" ||
+              a[s].text == "the" || a[s].text == "oh" ||
               a[s].text == "password" || a[s].text == "codeword" || a[s].text == "yes" ||
               a[s].text == "ja" || a[s].text == "ok" || a[s].text == "okay" || a[s].punct)) {
         ++s;
       }
       // "what time?", "sorry, which one", "I forgot it": not an answer.
-      static const char* const kNotAnswers[] = {"what", "which", "who",  "when", "why",
-                                                "how",  "sorry", "pardon", "hold", "wait",
-                                                "hang", "let",   "i",    "hmm",  "no"};
+      static const char* const kNotAnswers[] = {
+          "what", "which", "who",   "when",  "why",    "how",   "sorry", "pardon", "hold",
+          "wait", "hang",  "let",   "i",     "hmm",    "no",    "go",    "sure",   "please",
+          "can",  "could", "do",    "don't", "that",   "you",   "we",    "they",   "there",
+          "thanks", "thank", "right", "alright", "fine", "oh", "ah", "but", "because",
+          "i'll", "i'm", "i've", "i'd", "we'll", "you'll"};
       bool not_answer = false;
       for (const char* w : kNotAnswers) not_answer |= s < a.size() && a[s].text == w;
       if (not_answer) continue;
       for (int part = 0; part < 2; ++part) {
         size_t e = s;
-        bool secret_word = false;
+        bool secret_word = false, polite = false;
         while (e < a.size() && e - s < 5 && (e == s || !a.Break(e)) && !a[e].punct) {
           secret_word |= a.Word(e) && !a.Common(e) && !a[e].letter;
+          polite |= a[e].text == "please" || a[e].text == "thanks";
           ++e;
         }
+        // "Delivered please, to my home.": a request, not a secret.
+        if (polite) break;
         // The answer is the secret only when it is all the sentence says ("It's Blue
         // Buffalo 19, all one word." yes; "Let me write it down first" no).
         if (e < a.size() && !a.Break(e) && !a[e].punct) break;
