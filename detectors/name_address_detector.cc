@@ -931,6 +931,7 @@ class Finder {
              (a[s].text == "it's" || a[s].text == "its" || a[s].text == "it" ||
               a[s].text == "is" || a[s].text == "was" || a[s].text == "my" ||
               a[s].text == "the" || a[s].text == "oh" ||
+              (a[s].text == "0" && a.Punct(s + 1, ",")) ||  // "Oh, ..." (a zero in the view)
               a[s].text == "password" || a[s].text == "codeword" || a[s].text == "yes" ||
               a[s].text == "ja" || a[s].text == "ok" || a[s].text == "okay" || a[s].punct)) {
         ++s;
