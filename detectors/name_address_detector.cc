@@ -303,6 +303,7 @@ class Finder {
 
   std::vector<Found> Run() {
     FindScreenLabels();
+    FindScreenTables();
     FindScreenNameShapes();
     FindSecretAnswers();  // Before names: "It's Blue Buffalo 19" is a password, not a name.
     FindAddresses();
@@ -1271,6 +1272,77 @@ class Finder {
           break;
         }
       }
+    }
+  }
+
+  // A table on a screen: a header row of field names ("Name<TAB>Surname<TAB>ID") and rows
+  // of values under it ("Sipho<TAB>Ndlovu<TAB>800101..."). A value under a name header is
+  // a name (read like a labelled value).
+  void FindScreenTables() {
+    const Analysis& a = a_;
+    // Fields: runs of units between breaks (new lines, tabs, "|", column gaps).
+    std::vector<std::pair<size_t, size_t>> fields;
+    for (size_t i = 0; i < a.size();) {
+      if (a[i].source != v1::SCREEN) {
+        ++i;
+        continue;
+      }
+      size_t e = i + 1;
+      while (e < a.size() && !a.Break(e) && a[e].source == v1::SCREEN) ++e;
+      size_t b = i, f = e;
+      while (b < f && a[b].punct) ++b;
+      while (f > b && a[f - 1].punct) --f;
+      if (f > b) fields.emplace_back(b, f);
+      i = e;
+    }
+    auto header_like = [&](std::pair<size_t, size_t> fld) {
+      if (fld.second - fld.first > 3) return false;
+      for (size_t k = fld.first; k < fld.second; ++k) {
+        if (!a.Word(k) || a[k].digits) return false;
+      }
+      return true;
+    };
+    auto name_header = [&](std::pair<size_t, size_t> fld) {
+      return a.Span(fld.first, GazKind::kNameLabels) == fld.second - fld.first;
+    };
+    for (size_t h = 0; h < fields.size();) {
+      size_t n = 0;
+      bool names = false;
+      while (h + n < fields.size() && header_like(fields[h + n]) &&
+             a.Span(fields[h + n].first, GazKind::kNameLabels) +
+                     a.Span(fields[h + n].first, GazKind::kAddressLabels) >
+                 0) {
+        names |= name_header(fields[h + n]);
+        ++n;
+      }
+      // Header words that are no labels ("ID", "DOB", "COVER") may sit between.
+      if (n < 2 || !names) {
+        h += std::max<size_t>(n, 1);
+        continue;
+      }
+      // Extend the header over the other field names of its row (short words).
+      size_t cols = n;
+      while (h + cols < fields.size() && header_like(fields[h + cols]) &&
+             !a.KnownName(fields[h + cols].first) && cols < 12) {
+        ++cols;
+      }
+      for (size_t row = 0; row < 10; ++row) {
+        const size_t base = h + cols * (row + 1);
+        if (base + cols > fields.size()) break;
+        for (size_t c = 0; c < cols; ++c) {
+          if (!name_header(fields[h + c])) continue;
+          const auto [vb, ve] = fields[base + c];
+          size_t raw_end;
+          const size_t e = CollectName(vb, Mode::kLabel, &raw_end);
+          // A known name in the cell: a row under the header can be something else.
+          bool known = false;
+          for (size_t k = vb; k < e; ++k) known |= a.KnownName(k) && !a.Ambiguous(k);
+          if (e > vb && e == ve && known) {
+            AddName(vb, e, raw_end, Mode::kLabel, kLabelConfidence, "person_name.table");
+          }
+        }
+      }
+      h += cols;
     }
   }
 

@@ -181,6 +181,15 @@ std::vector<Token> Tokenize(const v1::Chunk& chunk, Break first_break) {
     // Keep a trailing apostrophe-s word whole ("it's" has inner punctuation only).
     // "twenty-two", "Seventy-seven", "twenty-third": a hyphenated spoken number is two
     // words to the normaliser, like "twenty two" (both keep the word's timing).
+    // "customer_name=Lerato" on a screen: the key, "=", and the value.
+    if (screen && e > b) {
+      const size_t eq = std::string_view(text).substr(b, e - b).find('=');
+      if (eq != std::string_view::npos && eq > 0 && b + eq + 1 < e) {
+        push(b, b + eq, false);
+        push(b + eq, b + eq + 1, true);
+        b = b + eq + 1;
+      }
+    }
     if (e > b) {
       const std::string_view word = std::string_view(text).substr(b, e - b);
       const size_t h = HyphenatedTensSplit(word);

@@ -186,6 +186,13 @@ TEST(TokenizeTest, ScreenLineBreaksAndFieldSeparators) {
     EXPECT_EQ(tokens[2].brk, Break::kLine);
   }
   {
+    // A screen's key=value pairs are split; a tab separates fields like a line.
+    std::vector<Token> tokens = Tokenize(Screen("name=Thandi\tID 8001"), Break::kHard);
+    EXPECT_THAT(Describe(tokens), ElementsAre("name@0-4", "=@4-5!", "thandi@5-11", "id@12-14",
+                                              "8001@15-19"));
+    EXPECT_EQ(tokens[3].brk, Break::kLine);
+  }
+  {
     // Windows line ends and blank lines.
     std::vector<Token> tokens = Tokenize(Screen("a\r\n\r\nb"), Break::kHard);
     ASSERT_EQ(tokens.size(), 2u);
