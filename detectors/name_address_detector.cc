@@ -1119,11 +1119,7 @@ class Finder {
     };
     // "paulo dot pereira", "n molefe 57 at": words joined by e-mail connectors are a
     // local part, even before its "at" has come.
-    auto connector = [&](size_t k) {
-      return k < a.size() && !a.Break(k) &&
-             (a[k].text == "dot" || a[k].text == "underscore" || a[k].text == "at" ||
-              a[k].text == "dash" || a[k].text == "hyphen" || a[k].text == "punt");
-    };
+    auto connector = [&](size_t k) { return k < a.size() && !a.Break(k) && EmailConnector(k); };
     for (size_t i = 0; i < a.size(); ++i) {
       if (!repeated(i)) continue;
       size_t s = i, e = i + 1;
