@@ -439,7 +439,10 @@ class Finder {
         // "N Dlamini", "H. Venter", "T. M. Baloyi", "v mabaso": initials before a name.
         if (size_t next = Initials(i, mode); next > i) {
           size_t probe = unknown;
-          if (next < a.size() && !a.Break(next) && NameWord(next, mode, words == 0, &probe)) {
+          // A lower-case initial only before a known name ("v mabaso"; not Afrikaans "'n
+          // landlyn", "a landline").
+          if (next < a.size() && !a.Break(next) && NameWord(next, mode, words == 0, &probe) &&
+              (a[i].cap || a.KnownName(next))) {
             i = next;
             initials_only = true;
             continue;
@@ -674,8 +677,11 @@ class Finder {
         // when it is an abbreviation.
         if (a.Punct(cue_end, ".") && a[i].text.size() <= 4 && a[i].text != "mme") ++cue_end;
         detector = "person_name.title";
-        // "12 Main Dr": a street, not a title.
-        if (i > 0 && (a[i - 1].digits || a.Span(i - 1, GazKind::kStreetNames) > 0)) continue;
+        // "12 Main Dr": a street, not a title (only for titles that are street types too).
+        if (i > 0 && a.Span(i, GazKind::kStreetTypes) > 0 &&
+            (a[i - 1].digits || a.Span(i - 1, GazKind::kStreetNames) > 0)) {
+          continue;
+        }
         // In a cased transcript the name after a title is capitalised ("The doctor said").
         const size_t n = SkipAfterCue(cue_end);
         if (n < a.size() && !a[n].cap && a.Span(n, GazKind::kSurnameParticles) == 0 &&
