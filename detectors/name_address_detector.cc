@@ -1540,14 +1540,17 @@ class Finder {
       } else if ((any || context) && a[p].digits && a[p].text.size() == 4) {
         e = p + 1;
         postal = true;
-      } else if (any && a[p].cap && StreetWord(p) && a[p].source != v1::SCREEN) {
+      } else if (any && a[p].cap && (StreetWord(p) || a[p].text == "die" || a[p].text == "the") &&
+                 a[p].source != v1::SCREEN) {
         // An unlisted suburb in cased text: "Dan Pienaar", "Walmer".
         e = p;
-        while (e < a.size() && e - p < 3 && (e == p || !a.Break(e)) && a[e].cap && StreetWord(e) &&
+        // A complex's name may start with an article ("Die Eike", "The Median").
+        while (e < a.size() && e - p < 3 && (e == p || !a.Break(e)) && a[e].cap &&
+               (StreetWord(e) || (e == p && (a[e].text == "die" || a[e].text == "the"))) &&
                !AreaPart(e)) {
           ++e;
         }
-        if (e == p) break;
+        if (e == p || (e == p + 1 && !StreetWord(p))) break;  // An article alone is no part.
       } else if (any && (StreetWord(p) || a[p].text == "die" || a[p].text == "the") &&
                  a[p].source != v1::SCREEN) {
         // Lower-case unknown words count only when a place or a postal code follows.

@@ -398,6 +398,12 @@ class Builder {
     size_t last = j;  // One past the last token that gave digits.
     while (j < t_.size()) {
       if (GapBefore(j)) break;
+      // "Applicant 1 9194240405": a written number of seven digits or more is whole; a
+      // list number or a count of one or two digits before it is no part of it.
+      if (digits.size() <= 2 && !plus && IsDigits(N(j)) && N(j).size() >= 7 && last == i + 1 &&
+          IsDigits(N(i))) {
+        break;
+      }
       size_t k = Element(j, false, &digits, &owners, &plus);
       if (k > j) {
         last = j = k;

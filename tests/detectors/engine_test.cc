@@ -375,6 +375,15 @@ TEST(EngineDetectTest, DateOfBirthReadBackInAnotherForm) {
   EXPECT_EQ(out->chunks(3).text(), "So [DATE_OF_BIRTH], and the account is still open.");
 }
 
+// A list number before a whole written number is no part of it.
+TEST(EngineDetectTest, ListNumberBeforeAWrittenNumber) {
+  ExpectCases({
+      {"applicant 1 and a tax number", kNeutral,
+       "Tax refs updated: Applicant 1 9194240405 | Applicant 2 1487690735", "9194240405",
+       v1::TAX_NUMBER},
+  });
+}
+
 TEST(EngineDetectTest, BusinessNumbersAreNotPersonal) {
   ExpectCases({
       {"share-call number", kNeutral, "If you need us again, the fraud line is 0860 100 222.",
