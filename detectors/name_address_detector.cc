@@ -963,6 +963,10 @@ class Finder {
         }
         // "Delivered please, to my home.": a request, not a secret.
         if (polite) break;
+        // "Mokwena." answering "your mother's maiden name?": a name, left to the name rules.
+        bool all_names = true;
+        for (size_t k = s; k < e; ++k) all_names &= a.KnownName(k) && !a.Ambiguous(k);
+        if (all_names && (u.expectation & kNameBit)) break;
         // The answer is the secret only when it is all the sentence says ("It's Blue
         // Buffalo 19, all one word." yes; "Let me write it down first" no).
         if (e < a.size() && !a.Break(e) && !a[e].punct) break;
