@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 
@@ -313,7 +314,9 @@ class Finder {
     FindVocatives();
     FindBornNames();
     FindSelfIntroductions();
+    FindSelfSpelledWords();
     FindSpelledRepeats();
+    FindBracketedNicknames();
     FindRepeatedNames();
     return std::move(found_);
   }
@@ -726,6 +729,13 @@ class Finder {
       if (e > s) {
         // A weak cue needs a known or capitalised first word.
         const bool title = detector == std::string_view("person_name.title");
+        // "reverend radebe retired last year": after a title and a known name, unknown
+        // lower-case words are the sentence going on, not more of the name.
+        if (title && a.KnownName(s) && !a[s].cap) {
+          size_t k = s + 1;
+          while (k < e && (a.KnownName(k) || a.Span(k, GazKind::kSurnameParticles) > 0)) ++k;
+          e = raw_end = k;
+        }
         if (AddName(s, e, raw_end, mode, conf, detector) && mode != Mode::kGreeting && !title) {
           // "the kids are Ruan and Mia", "my sisters, Ayanda, Zodwa and Lwazi", "speak to
           // Ayanda or Zodwa".
@@ -908,10 +918,9 @@ class Finder {
              !claimed_[s - 1] && !org_[s - 1] && !a.Common(s - 1) &&
              !a.One(s - 1, GazKind::kNameGreetings) && !a.One(s - 1, GazKind::kNameTitles)) {
         const bool k = a.KnownName(s - 1) && !a.Ambiguous(s - 1);
-        if (!k && !a.KnownName(s - 1) && !a[s - 1].title &&
-            !(s < h && a.KnownName(s) && !a.Ambiguous(s))) {
-          break;
-        }
+        // Each word a known name, or Title case in a cased transcript ("office gloria
+        // speaking": "office" is no name).
+        if (!k && !a.KnownName(s - 1) && !a[s - 1].title) break;
         known += k;
         --s;
       }
@@ -963,10 +972,12 @@ class Finder {
         }
         // "Delivered please, to my home.": a request, not a secret.
         if (polite) break;
-        // "Mokwena." answering "your mother's maiden name?": a name, left to the name rules.
-        bool all_names = true;
-        for (size_t k = s; k < e; ++k) all_names &= a.KnownName(k) && !a.Ambiguous(k);
-        if (all_names && (u.expectation & kNameBit)) break;
+        // "Mokwena." answering "your mother's maiden name?", "gertruida jansen" answering
+        // "and your full name" in the same turn as a codeword question: a name, left to the
+        // name rules.
+        bool a_name = false;
+        for (size_t k = s; k < e; ++k) a_name |= a.KnownName(k) && !a.Ambiguous(k);
+        if (a_name && (u.expectation & kNameBit)) break;
         // The answer is the secret only when it is all the sentence says ("It's Blue
         // Buffalo 19, all one word." yes; "Let me write it down first" no).
         if (e < a.size() && !a.Break(e) && !a[e].punct) break;
@@ -989,6 +1000,63 @@ class Finder {
         if (!repair || k >= a.size() || a.Break(k)) break;
         s = k;
       }
+    }
+  }
+
+  // "VAN DER MERWE, Gertruida (Trudie)", "STEYN Jan-Hendrik (\"Jannie\")": a capitalised
+  // word in brackets right after a name is a nickname.
+  void FindBracketedNicknames() {
+    const Analysis& a = a_;
+    const size_t names = found_.size();
+    for (size_t f = 0; f < names; ++f) {
+      if (found_[f].type != v1::PERSON_NAME) continue;
+      size_t k = found_[f].end;
+      if (!a.Punct(k, "(")) continue;
+      ++k;
+      while (k < a.size() && a[k].punct && a[k].text == "\"") ++k;
+      if (k >= a.size() || !a.Word(k) || !a[k].cap || a.Common(k) || claimed_[k] ||
+          a.One(k, GazKind::kNameTitles)) {
+        continue;
+      }
+      size_t e = k + 1;
+      while (e < a.size() && a[e].punct && a[e].text == "\"") ++e;
+      if (!a.Punct(e, ")")) continue;
+      AddName(k, k + 1, k + 1, Mode::kLabel, kLabelConfidence, "person_name.nickname");
+    }
+  }
+
+  // "chikwanha c h i k w a n h a": a word followed by its own spelling is a name (people
+  // spell names out; e-mails and numbers have their own rules).
+  void FindSelfSpelledWords() {
+    const Analysis& a = a_;
+    for (size_t i = 0; i + 1 < a.size(); ++i) {
+      if (!a.Word(i) || a[i].letter || a[i].spelled || claimed_[i] || a.Common(i) ||
+          a[i].text.size() < 4 || a[i].source != v1::TRANSCRIPT) {
+        continue;
+      }
+      std::string spelled;
+      size_t e = i + 1;
+      for (; e < a.size() && !a.Break(e) && spelled.size() < a[i].text.size(); ++e) {
+        if (a[e].letter || a[e].spelled) {
+          spelled += a[e].text;
+        } else if (IsSpokenOs(a[e].text)) {
+          spelled.append(a[e].text.size(), 'o');
+        } else if (!(a[e].punct && (a[e].text == "," || a[e].text == "-"))) {
+          break;
+        }
+      }
+      if (spelled != a[i].text) {
+        // "chikwanha c h" at the end of the window: the rest of the spelling may come.
+        if (!final_ && e >= a.size() && !spelled.empty() && a[i].text.rfind(spelled, 0) == 0) {
+          open_ = std::min(open_, i);
+        }
+        continue;
+      }
+      bool free = true;
+      for (size_t k = i; k < e; ++k) free &= !claimed_[k] && !org_[k];
+      if (!free) continue;
+      AddName(i, i + 1, i + 1, Mode::kStrong, kCueConfidence, "person_name.self_spelled");
+      AddName(i + 1, e, e, Mode::kStrong, kCueConfidence, "person_name.self_spelled");
     }
   }
 
@@ -1107,25 +1175,33 @@ class Finder {
   // also ordinary words ("Grace", "Will") are left to the cue-based finders.
   void FindRepeatedNames() {
     const Analysis& a = a_;
+    // Names found in this window count from where they were said on: an earlier
+    // occurrence may already have been released when the chunks are cut differently.
+    absl::flat_hash_map<std::string, size_t> said_at;
     for (const Found& f : found_) {
       if (f.type != v1::PERSON_NAME) continue;
       for (size_t k = f.begin; k < f.end; ++k) {
         if (a.Word(k) && a[k].text.size() >= kMinRepeatedNameLetters) {
-          known_name_words_.emplace(a[k].text);
+          auto [it, added] = said_at.emplace(std::string(a[k].text), k);
+          if (!added) it->second = std::min(it->second, k);
         }
       }
     }
-    if (known_name_words_.empty()) return;
+    if (known_name_words_.empty() && said_at.empty()) return;
     auto repeated = [&](size_t k) {
       if (k >= a.size() || a[k].lt >= open_token_ || !a.Word(k) || a[k].letter ||
           a[k].spelled || claimed_[k] || org_[k] || a.Ambiguous(k) ||
-          a.One(k, GazKind::kNameTitles) || a.One(k, GazKind::kKinshipWords)) {
-        return false;
+          a.One(k, GazKind::kNameTitles) || a.One(k, GazKind::kKinshipWords) ||
+          (a.Span(k, GazKind::kSurnameParticles) > 0 && !a.One(k, GazKind::kSurnames))) {
+        return false;  // "van" is no name said again; "Jansen" (also a particle) is.
       }
       std::string_view w = a[k].text;
       // "Yaseen's line": the name with a possessive.
       if (w.size() > 2 && w.substr(w.size() - 2) == "'s") w.remove_suffix(2);
-      return known_name_words_.contains(std::string(w));
+      const std::string word(w);
+      if (known_name_words_.contains(word)) return true;
+      auto it = said_at.find(word);
+      return it != said_at.end() && it->second < k;
     };
     // "paulo dot pereira", "n molefe 57 at": words joined by e-mail connectors are a
     // local part, even before its "at" has come.
@@ -1133,14 +1209,35 @@ class Finder {
     for (size_t i = 0; i < a.size(); ++i) {
       if (!repeated(i)) continue;
       size_t s = i, e = i + 1;
-      while (e < a.size() && !a.Break(e) && repeated(e)) ++e;
+      // Further name words, particles between them: "megan van wyk".
+      for (;;) {
+        if (e < a.size() && !a.Break(e) && repeated(e)) {
+          ++e;
+          continue;
+        }
+        const size_t p = e < a.size() && !a.Break(e) ? a.Span(e, GazKind::kSurnameParticles) : 0;
+        if (p > 0 && e + p < a.size() && !a.Break(e + p) && repeated(e + p)) {
+          e += p + 1;
+          continue;
+        }
+        break;
+      }
       size_t after = e;  // "n molefe five seven at": digits may come before the "at".
       while (after < e + 2 && after < a.size() && !a.Break(after) && a[after].digits) ++after;
       if ((s > 0 && !a.Break(s) && connector(s - 1)) || connector(after)) {
         i = e - 1;
         continue;
       }
-      // "D Reddy", "H. Venter": the initial goes with the name.
+      // "R van der Walt": particles before the word go with it...
+      for (size_t back = 1; back <= 3 && back <= s; ++back) {
+        const size_t q = s - back;
+        if (a.Break(q + 1) || claimed_[q]) break;
+        if (a.Span(q, GazKind::kSurnameParticles) == back) {
+          s = q;
+          break;
+        }
+      }
+      // ... and so does an initial: "D Reddy", "H. Venter".
       size_t p = s;
       if (p > 0 && a.Punct(p - 1, ".") && !a.Break(p)) --p;
       if (p > 0 && !a.Break(p) && a[p - 1].letter && !claimed_[p - 1]) s = p - 1;
@@ -1239,6 +1336,11 @@ class Finder {
         if (i + nl >= a.size()) continue;
         v = i + nl;
         bare = true;
+      }
+      // "Parent: Mrs E Steyn": the title is not part of the name.
+      if (v < a.size() && a.One(v, GazKind::kNameTitles)) {
+        ++v;
+        if (a.Punct(v, ".")) ++v;
       }
       size_t raw_end;
       size_t e = CollectName(v, Mode::kLabel, &raw_end);

@@ -430,7 +430,7 @@ TEST(EvaluateCorpusTest, DevStylesGoldScoresPerfectly) {
   CheckGoldScoresPerfectly("dev_styles.jsonl", 60);
 }
 
-TEST(EvaluateCorpusTest, ProbeGoldScoresPerfectly) { CheckGoldScoresPerfectly("probe.jsonl", 150); }
+TEST(EvaluateCorpusTest, ProbeGoldScoresPerfectly) { CheckGoldScoresPerfectly("probe.jsonl", 175); }
 
 TEST(EvaluateCorpusTest, HeldOutGoldScoresPerfectly) {
   CheckGoldScoresPerfectly("heldout.jsonl", 40);
