@@ -69,6 +69,18 @@ bool IsAmount(std::string_view s) {
   return s.size() >= 2 && s[0] == 'r' && s[1] >= '0' && s[1] <= '9';
 }
 
+// The letters of a passport written on its first digits ("m94", "a1234"): 1 or 2 lower-case
+// letters, then digits only, and no amount ("r35"). 0 when `w` is not one.
+size_t LetterPrefixLength(std::string_view w) {
+  size_t letters = 0;
+  while (letters < w.size() && letters < 3 && w[letters] >= 'a' && w[letters] <= 'z') ++letters;
+  if (letters < 1 || letters > 2 || letters == w.size() || IsAmount(w) ||
+      !IsDigits(w.substr(letters))) {
+    return 0;
+  }
+  return letters;
+}
+
 const std::unordered_set<std::string>& Tlds() {
   // Last labels of e-mail domains as they are spoken.
   static const auto* kTlds = new std::unordered_set<std::string>{
@@ -378,15 +390,10 @@ class Builder {
     // "M94" + "437" + "804": a passport's letters written on its first digits, the rest
     // of the digits in the next groups. The letters become a view word of their own
     // ("m 94437804"), the digits run on.
-    size_t letters = 0;
     const std::string& w0 = N(i);
-    while (letters < w0.size() && letters < 3 && w0[letters] >= 'a' && w0[letters] <= 'z') {
-      ++letters;
-    }
+    size_t letters = LetterPrefixLength(w0);
     size_t j;
-    if (letters >= 1 && letters <= 2 && letters < w0.size() && !IsAmount(w0) &&
-        IsDigits(std::string_view(w0).substr(letters)) && i + 1 < t_.size() &&
-        !GapBefore(i + 1) && IsNumberWordAt(i + 1)) {
+    if (letters > 0 && i + 1 < t_.size() && !GapBefore(i + 1) && IsNumberWordAt(i + 1)) {
       digits.append(w0, letters, std::string::npos);
       owners.insert(owners.end(), w0.size() - letters, static_cast<int32_t>(i));
       j = i + 1;
@@ -771,12 +778,7 @@ class Builder {
       const std::string& w = N(i);
       if (w.size() == 1 && std::isalpha(static_cast<unsigned char>(w[0]))) return true;
       // "M94": a passport's letter and first digits, the rest still to come.
-      size_t letters = 0;
-      while (letters < w.size() && letters < 3 && w[letters] >= 'a' && w[letters] <= 'z') {
-        ++letters;
-      }
-      if (letters >= 1 && letters <= 2 && letters < w.size() && !IsAmount(w) &&
-          IsDigits(std::string_view(w).substr(letters)) && w.size() - letters < 9) {
+      if (const size_t letters = LetterPrefixLength(w); letters > 0 && w.size() - letters < 9) {
         return true;
       }
       // "x for" whose "xray" comes next.

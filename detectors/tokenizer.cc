@@ -1,43 +1,9 @@
 #include "detectors/tokenizer.h"
 
 #include <cctype>
-#include <cstring>
 
 namespace callredact {
 namespace {
-
-// Where to split a hyphenated number word ("twenty-two" at 6): a tens word, a hyphen and
-// letters. 0 when `w` is not one.
-size_t HyphenatedTensSplit(std::string_view w) {
-  const size_t h = w.find('-');
-  if (h == std::string_view::npos || h + 1 >= w.size()) return 0;
-  std::string head(w.substr(0, h));
-  for (char& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  static const char* const kTens[] = {"twenty", "thirty", "forty",  "fifty",
-                                      "sixty",  "seventy", "eighty", "ninety"};
-  bool tens = false;
-  for (const char* t : kTens) tens |= head == t;
-  if (!tens) return 0;
-  for (char c : w.substr(h + 1)) {
-    if (!std::isalpha(static_cast<unsigned char>(c))) return 0;
-  }
-  return h;
-}
-
-// Where "-en-" starts in an Afrikaans compound number ("twee-en-sewentig"): a unit, "-en-"
-// and a tens word ending in "tig". 0 when `w` is not one.
-size_t AfrikaansUnitsEnTens(std::string_view w) {
-  std::string lower(w);
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  const size_t en = lower.find("-en-");
-  if (en == std::string::npos || en == 0 || lower.size() < en + 4 + 4) return 0;
-  static const char* const kUnits[] = {"een", "twee", "drie", "vier", "vyf",
-                                       "ses", "sewe", "agt",  "nege"};
-  bool unit = false;
-  for (const char* u : kUnits) unit |= lower.compare(0, en, u) == 0 && std::strlen(u) == en;
-  const std::string_view tens = std::string_view(lower).substr(en + 4);
-  return unit && tens.size() > 3 && tens.substr(tens.size() - 3) == "tig" ? en : 0;
-}
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
@@ -60,6 +26,39 @@ std::string Lower(std::string_view s) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');  // ASCII only, no locale.
   }
   return out;
+}
+
+// Where to split a hyphenated number word ("twenty-two" at 6): a tens word, a hyphen and
+// letters. 0 when `w` is not one.
+size_t HyphenatedTensSplit(std::string_view w) {
+  const size_t h = w.find('-');
+  if (h == std::string_view::npos || h + 1 >= w.size()) return 0;
+  const std::string head = Lower(w.substr(0, h));
+  static const char* const kTens[] = {"twenty", "thirty", "forty",  "fifty",
+                                      "sixty",  "seventy", "eighty", "ninety"};
+  bool tens = false;
+  for (const char* t : kTens) tens |= head == t;
+  if (!tens) return 0;
+  for (char c : w.substr(h + 1)) {
+    if (!std::isalpha(static_cast<unsigned char>(c))) return 0;
+  }
+  return h;
+}
+
+// Where "-en-" starts in an Afrikaans compound number ("twee-en-sewentig"): a unit, "-en-"
+// and a tens word ending in "tig". 0 when `w` is not one.
+size_t AfrikaansUnitsEnTens(std::string_view w) {
+  if (w.find('-') == std::string_view::npos) return 0;  // Most words: no copy.
+  const std::string lower = Lower(w);
+  const size_t en = lower.find("-en-");
+  if (en == std::string::npos || en == 0 || lower.size() < en + 4 + 4) return 0;
+  static const char* const kUnits[] = {"een", "twee", "drie", "vier", "vyf",
+                                       "ses", "sewe", "agt",  "nege"};
+  const std::string_view unit = std::string_view(lower).substr(0, en);
+  bool known = false;
+  for (const char* u : kUnits) known |= unit == u;
+  const std::string_view tens = std::string_view(lower).substr(en + 4);
+  return known && tens.size() > 3 && tens.substr(tens.size() - 3) == "tig" ? en : 0;
 }
 
 }  // namespace
