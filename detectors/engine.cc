@@ -252,10 +252,8 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
                                                 const DialogueState& dialogue,
                                                 bool final_window) const {
   // The window's stream (DialogueState::open_values of the others count as known).
-  const int own_stream = tokens.empty() ? -1
-                         : tokens.back().source == v1::SCREEN ? 2
-                         : tokens.back().speaker == v1::AGENT ? 0
-                                                              : 1;
+  const int own_stream =
+      tokens.empty() ? -1 : StreamIndex(tokens.back().source, tokens.back().speaker);
   DetectResult result;
   NormalizeResult norm = Normalize(lexicon, tokens, normalizer_options, final_window);
   const View& view = norm.view;

@@ -40,6 +40,13 @@ struct Detection {
   std::string normalized;
 };
 
+// The index of a call's stream in DialogueState's per-stream arrays: 0 AGENT, 1 CUSTOMER,
+// 2 SCREEN.
+inline int StreamIndex(v1::Source source, v1::Speaker speaker) {
+  if (source == v1::SCREEN) return 2;
+  return speaker == v1::AGENT ? 0 : 1;
+}
+
 // Per-call memory shared by the streams of one call: the agent's last question and
 // values already found (so a read-back is typed like the original).
 struct DialogueState {

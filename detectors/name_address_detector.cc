@@ -528,7 +528,7 @@ class Finder {
       size_t skipped = 0;
       for (size_t k = end; k < end + 3 && k < a.size() && !a.Break(k) && a.Word(k); ++k) {
         if (a.One(k, GazKind::kNameStopsAfter)) return false;
-        if (a.Common(k) && (skipped++ > 0 || !(a[k].text == "and" || a[k].title))) break;
+        if (EndsBusinessLookahead(k, &skipped)) break;
       }
     }
     if (mode == Mode::kGazetteer &&
@@ -585,9 +585,17 @@ class Finder {
       if (EmailConnector(k)) return true;
       if (a[k].digits && words < 2) continue;
       if (!a.Word(k)) return false;
-      if (a.Common(k) && (skipped++ > 0 || !(a[k].text == "and" || a[k].title))) return false;
+      if (EndsBusinessLookahead(k, &skipped)) return false;
     }
     return false;
+  }
+
+  // Whether unit `k` ends the look at the words after a name for a business word: a
+  // common word does, except one "and" or Title-case word ("Mabaso and Partners",
+  // "Ngwenya Home Insurance"). `skipped` counts the common words let through.
+  bool EndsBusinessLookahead(size_t k, size_t* skipped) const {
+    const Analysis& a = a_;
+    return a.Common(k) && ((*skipped)++ > 0 || !(a[k].text == "and" || a[k].title));
   }
 
   bool EmailConnector(size_t k) const {
@@ -614,7 +622,7 @@ class Finder {
       }
       if (++words > kMaxAddressLookahead) return false;
       if (a[k].digits || HouseNumber(k) || a[k].letter || StreetWord(k) ||
-          a[k].text == "die" || a[k].text == "the" ||
+          Article(k) ||
           a.Span(k, GazKind::kPlaceNames) > 0 || a.Span(k, GazKind::kStreetTypes) > 0 ||
           a.Span(k, GazKind::kAddressPrefixes) > 0 ||
           a.Span(k, GazKind::kAddressAreaWords) > 0 || a.Span(k, GazKind::kComplexWords) > 0 ||
@@ -1003,6 +1011,20 @@ class Finder {
     }
   }
 
+  // Appends the letters unit `k` spells to `out` ("p"; "r for romeo e for echo" joined as
+  // "re"; a spoken "o o", "00" in the view, as "oo"); false when it spells none.
+  bool AppendSpelledLetters(size_t k, std::string* out) const {
+    const Analysis& a = a_;
+    if (a[k].letter || a[k].spelled) {
+      out->append(a[k].text);
+    } else if (IsSpokenOs(a[k].text)) {
+      out->append(a[k].text.size(), 'o');
+    } else {
+      return false;
+    }
+    return true;
+  }
+
   // "VAN DER MERWE, Gertruida (Trudie)", "STEYN Jan-Hendrik (\"Jannie\")": a capitalised
   // word in brackets right after a name is a nickname.
   void FindBracketedNicknames() {
@@ -1037,11 +1059,8 @@ class Finder {
       std::string spelled;
       size_t e = i + 1;
       for (; e < a.size() && !a.Break(e) && spelled.size() < a[i].text.size(); ++e) {
-        if (a[e].letter || a[e].spelled) {
-          spelled += a[e].text;
-        } else if (IsSpokenOs(a[e].text)) {
-          spelled.append(a[e].text.size(), 'o');
-        } else if (!(a[e].punct && (a[e].text == "," || a[e].text == "-"))) {
+        if (!AppendSpelledLetters(e, &spelled) &&
+            !(a[e].punct && (a[e].text == "," || a[e].text == "-"))) {
           break;
         }
       }
@@ -1083,12 +1102,9 @@ class Finder {
       size_t e = s;
       for (; e < a.size() && (e == s || !a.Break(e)); ++e) {
         const std::string_view t = a[e].text;
-        if (a[e].letter || a[e].spelled) {
-          groups.back() += t;
-        } else if (IsHyphenSpelled(t)) {  // "E-L-E-N-I"
+        if (AppendSpelledLetters(e, &groups.back())) continue;
+        if (IsHyphenSpelled(t)) {  // "E-L-E-N-I"
           for (size_t k = 0; k < t.size(); k += 2) groups.back().push_back(t[k]);
-        } else if (IsSpokenOs(t)) {
-          groups.back().append(t.size(), 'o');
         } else if (a[e].punct && t == ",") {
           if (!groups.back().empty()) groups.emplace_back();
         } else if (!(a[e].punct && t == "-")) {
@@ -1198,7 +1214,7 @@ class Finder {
       std::string_view w = a[k].text;
       // "Yaseen's line": the name with a possessive.
       if (w.size() > 2 && w.substr(w.size() - 2) == "'s") w.remove_suffix(2);
-      const std::string word(w);
+      const absl::string_view word(w.data(), w.size());
       if (known_name_words_.contains(word)) return true;
       auto it = said_at.find(word);
       return it != said_at.end() && it->second < k;
@@ -1488,6 +1504,9 @@ class Finder {
            t.back() >= 'a' && t.back() <= 'z';
   }
 
+  // "die", "the": the article a complex's name may start with ("Die Eike", "The Gables").
+  bool Article(size_t i) const { return a_[i].text == "die" || a_[i].text == "the"; }
+
   bool StreetWord(size_t i) const {
     const Analysis& a = a_;
     return a.Word(i) && !a[i].letter && (!a.Common(i) || a.Span(i, GazKind::kStreetNames) > 0) &&
@@ -1646,24 +1665,24 @@ class Finder {
       } else if ((any || context) && a[p].digits && a[p].text.size() == 4) {
         e = p + 1;
         postal = true;
-      } else if (any && a[p].cap && (StreetWord(p) || a[p].text == "die" || a[p].text == "the") &&
+      } else if (any && a[p].cap && (StreetWord(p) || Article(p)) &&
                  a[p].source != v1::SCREEN) {
         // An unlisted suburb in cased text: "Dan Pienaar", "Walmer".
         e = p;
         // A complex's name may start with an article ("Die Eike", "The Median").
         while (e < a.size() && e - p < 3 && (e == p || !a.Break(e)) && a[e].cap &&
-               (StreetWord(e) || (e == p && (a[e].text == "die" || a[e].text == "the"))) &&
+               (StreetWord(e) || (e == p && Article(e))) &&
                !AreaPart(e)) {
           ++e;
         }
         if (e == p || (e == p + 1 && !StreetWord(p))) break;  // An article alone is no part.
-      } else if (any && (StreetWord(p) || a[p].text == "die" || a[p].text == "the") &&
+      } else if (any && (StreetWord(p) || Article(p)) &&
                  a[p].source != v1::SCREEN) {
         // Lower-case unknown words count only when a place or a postal code follows.
         size_t q = p;
         // A complex's name may start with an article ("die eike", "the gables").
         auto article = [&](size_t k) {
-          return k == p && (a[k].text == "die" || a[k].text == "the" || a[k].text == "la");
+          return k == p && (Article(k) || a[k].text == "la");
         };
         while (q < a.size() && q - p < 3 && (q == p || !a.Break(q)) &&
                (StreetWord(q) || article(q)) && a.Span(q, GazKind::kPlaceNames) == 0 &&
@@ -1802,7 +1821,7 @@ absl::Status NameAddressDetector::Detect(const std::vector<Token>& tokens, const
   // undecided).
   if (!tokens.empty()) {
     const Token& t = tokens.back();
-    const int own = t.source == v1::SCREEN ? 2 : t.speaker == v1::AGENT ? 0 : 1;
+    const int own = StreamIndex(t.source, t.speaker);
     for (int k = 0; k < 3; ++k) {
       if (k == own) continue;
       for (const auto& [value, type] : dialogue.open_values[k]) {

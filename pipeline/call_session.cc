@@ -92,10 +92,7 @@ struct ChunkText {
   }
 };
 
-int StreamIndex(const v1::Chunk& c) {
-  if (c.source() == v1::SCREEN) return 2;
-  return c.speaker() == v1::AGENT ? 0 : 1;
-}
+int StreamIndex(const v1::Chunk& c) { return ::callredact::StreamIndex(c.source(), c.speaker()); }
 
 }  // namespace
 
