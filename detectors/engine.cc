@@ -357,25 +357,22 @@ absl::StatusOr<DetectResult> EngineImpl::Detect(const std::vector<Token>& tokens
       id_birth_dates.push_back(value.substr(0, 6));
     }
   }
-  for (const auto& [id, to] : value_hits) {
-    const CompiledPattern& p = patterns[id];
-    if (p.proto.entity() != v1::ZA_ID_NUMBER || !p.digit_run) continue;
-    const size_t b = DigitRunStart(view.text, to);
-    const std::string_view digits = std::string_view(view.text).substr(b, to - b);
-    if (ZaIdValid(digits)) id_birth_dates.emplace_back(digits.substr(0, 6));
-  }
-
-  // Where the valid card numbers of this window end in the view: an expiry date and a
+  // And where the valid card numbers of this window end in the view: an expiry date and a
   // security code read out right after a card are that card's ("5183 4870 4453 3674,
-  // 12/25, 058"), with no cue of their own.
+  // 12/25, 058"), with no cue of their own. One pass over the digit-run hits for both.
   std::vector<size_t> card_ends;
   for (const auto& [id, to] : value_hits) {
     const CompiledPattern& p = patterns[id];
-    if (p.proto.entity() != v1::PAYMENT_CARD_NUMBER || !p.digit_run || !p.validator) continue;
+    const v1::EntityType et = p.proto.entity();
+    if (!p.digit_run || (et != v1::ZA_ID_NUMBER && et != v1::PAYMENT_CARD_NUMBER)) continue;
     const size_t b = DigitRunStart(view.text, to);
     const std::string_view digits = std::string_view(view.text).substr(b, to - b);
-    // An ID number can pass the card check too ("6103051464085  1961-03-05").
-    if (p.validator(digits) && !ZaIdValid(digits)) card_ends.push_back(to);
+    if (et == v1::ZA_ID_NUMBER) {
+      if (ZaIdValid(digits)) id_birth_dates.emplace_back(digits.substr(0, 6));
+    } else if (p.validator && p.validator(digits) && !ZaIdValid(digits)) {
+      // (An ID number can pass the card check too: "6103051464085  1961-03-05".)
+      card_ends.push_back(to);
+    }
   }
   auto right_after_card = [&](v1::EntityType type, size_t b) {
     if (type != v1::CARD_EXPIRY && type != v1::CARD_SECURITY_CODE) return false;
